@@ -1,0 +1,7 @@
+import { InitialSchema1763800000000 } from './1763800000000-InitialSchema.js';
+
+/**
+ * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
+ * migration is never edited; add a new one (npm run migration:generate -- Name) and list it here.
+ */
+export const MIGRATIONS: Function[] = [InitialSchema1763800000000];

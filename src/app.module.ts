@@ -1,0 +1,36 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { ErrorsModule } from './common/errors/errors.module.js';
+import { loggerParams } from './common/http/logging.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { SystemModule } from './modules/system/system.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The database actually used (DATABASE_URL or the embedded default). */
+  databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        LoggerModule.forRoot(loggerParams(config.log.level)),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(databaseUrl, config.database.poolSize),
+          migrationsRun: true,
+          retryAttempts: 2,
+          retryDelay: 500,
+        }),
+        ErrorsModule,
+        SystemModule,
+      ],
+    };
+  }
+}

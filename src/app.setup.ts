@@ -1,0 +1,36 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { bodyParsers } from './common/http/body-parsers.js';
+import { setupSwagger } from './common/openapi/swagger.js';
+import { createValidationPipe } from './common/validation/validation.pipe.js';
+import type { AppConfig } from './config/app-config.js';
+
+/**
+ * Everything about the HTTP pipeline that is not a module: logger, security headers, CORS, body parsing,
+ * validation, Swagger. Shared by main.ts and the tests, so tests exercise the very pipeline users hit.
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.set('trust proxy', config.http.trustProxy);
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      // Swagger UI loads its own scripts and styles from /docs; nothing else is served as HTML yet.
+      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } },
+    }),
+  );
+  const { corsOrigins } = config.http;
+  if (corsOrigins.length > 0) {
+    app.enableCors({
+      origin: corsOrigins.includes('*') ? true : corsOrigins,
+      exposedHeaders: ['X-Request-Id'],
+    });
+  }
+  for (const parser of bodyParsers({ limit: config.http.bodyLimit, maxFields: config.http.bodyMaxFields })) app.use(parser);
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  setupSwagger(app);
+  return app;
+}

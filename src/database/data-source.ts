@@ -1,0 +1,38 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { ENTITIES } from './entities.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+/** The one DataSource definition, shared by the app, the migration CLI and the tests. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    poolSize,
+    connectTimeoutMS: 5_000,
+    applicationName: 'platform',
+    logging: false,
+  };
+}
+
+export function createDataSource(url: string, poolSize?: number): DataSource {
+  return new DataSource(dataSourceOptions(url, poolSize));
+}
+
+/**
+ * The SQL TypeORM would run to make the database match the entities: empty when entities and
+ * migrations agree. Used by `migration:generate` and by the schema-agreement test.
+ */
+export async function pendingSchemaChanges(ds: DataSource): Promise<{ up: string[]; down: string[] }> {
+  const log = await ds.driver.createSchemaBuilder().log();
+  return {
+    up: log.upQueries.map((q) => q.query),
+    down: log.downQueries.map((q) => q.query),
+  };
+}

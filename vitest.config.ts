@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Vite 8 transforms TypeScript with oxc, which reads experimentalDecorators/emitDecoratorMetadata from
+// tsconfig.json: Nest's dependency injection needs that metadata (with Vite 7 it silently vanished).
+export default defineConfig({
+  test: {
+    globals: false,
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.spec.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e-spec.ts'],
+          environment: 'node',
+          globalSetup: ['./test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
