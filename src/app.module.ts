@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { ErrorsModule } from './common/errors/errors.module.js';
@@ -12,11 +12,13 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** The database actually used (DATABASE_URL or the embedded default). */
   databaseUrl: string;
+  /** Extra modules (tests register handlers or probe controllers this way). */
+  imports?: (Type | DynamicModule)[];
 }
 
 @Module({})
 export class AppModule {
-  static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static register({ config, databaseUrl, imports = [] }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -30,6 +32,7 @@ export class AppModule {
         }),
         ErrorsModule,
         SystemModule,
+        ...imports,
       ],
     };
   }

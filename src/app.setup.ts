@@ -30,7 +30,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   }
   for (const parser of bodyParsers({ limit: config.http.bodyLimit, maxFields: config.http.bodyMaxFields })) app.use(parser);
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   setupSwagger(app);
   return app;
 }

@@ -34,13 +34,26 @@ async function bootstrap(log: pino.Logger): Promise<void> {
       abortOnError: false,
     });
     configureApp(app, config);
-    await app.listen(config.http.port, config.http.host);
+    await app.init();
+    await listen(app, config.http.port, config.http.host);
   } catch (err) {
     await app?.close().catch(() => {});
     await db.stop().catch(() => {});
     throw err;
   }
   log.info(`listening on http://${config.http.host}:${config.http.port} (Swagger UI at /docs) in ${Date.now() - started} ms`);
+}
+
+/** Like app.listen(), but a listen error (port taken) reaches our one-line report instead of Nest's logger. */
+function listen(app: NestExpressApplication, port: number, host: string): Promise<void> {
+  const server = app.getHttpServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 const log = pino({ base: { context: 'bootstrap' } });

@@ -47,6 +47,20 @@ function fromMultipart(err: { name?: string; code?: string }): DomainError {
   return new DomainError('BAD_REQUEST', 'Malformed multipart body');
 }
 
+/**
+ * multer bounds each field, not the whole body: bound the whole by Content-Length before reading it
+ * (a multipart body without one would be unbounded, so it is refused).
+ */
+function multipartLengthGuard(maxBytes: number): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.is('multipart/form-data')) return next();
+    const length = req.headers['content-length'];
+    if (length === undefined) return next(new DomainError('LENGTH_REQUIRED', 'Multipart bodies must state their Content-Length'));
+    if (Number(length) > maxBytes) return next(new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large'));
+    next();
+  };
+}
+
 function translating(parser: RequestHandler, translate: (err: never) => DomainError): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => parser(req, res, (err?: unknown) => next(err ? translate(err as never) : undefined));
 }
@@ -61,7 +75,8 @@ export function bodyParsers({ limit, maxFields }: BodyLimits): RequestHandler[] 
   return [
     translating(express.json({ limit, verify: keepRawBody }), fromBodyParser),
     translating(express.urlencoded({ limit, extended: true, parameterLimit: maxFields, verify: keepRawBody }), fromBodyParser),
-    translating(multer({ limits: { fieldSize: bytes, fields: maxFields, files: 0, parts: maxFields } }).none(), fromMultipart),
+    multipartLengthGuard(bytes),
+    translating(multer({ limits: { fieldSize: bytes, fields: maxFields, parts: maxFields } }).none(), fromMultipart),
   ];
 }
 

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, startServer } from '../support/server-process.js';
+
+/** What `npm start` does, as a process: embedded default, SIGKILL recovery, clean stop, startup failures. */
+describe('the server process', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'platform-proc-'));
+    await chmod(dir, 0o755); // the embedded PostgreSQL runs as the postgres user when we are root
+  });
+  afterAll(async () => {
+    // If an assertion failed mid-way, do not leave an orphaned PostgreSQL behind.
+    const pidFile = path.join(dir, 'data', 'pg', 'postmaster.pid');
+    if (existsSync(pidFile)) {
+      const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch {
+        /* already gone */
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts on the embedded database, survives SIGKILL, and stops cleanly on SIGTERM', async () => {
+    const env = { PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: path.join(dir, 'data') };
+    const base = `http://127.0.0.1:${env.PORT}`;
+
+    const first = startServer(env, dir);
+    await first.ready;
+    expect(await (await fetch(`${base}/api/v1/ping`)).json()).toEqual({});
+    expect(existsSync(path.join(dir, 'data', 'pg', 'PG_VERSION'))).toBe(true);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The orphaned PostgreSQL still holds the cluster: the next start must take it over.
+    expect(existsSync(path.join(dir, 'data', 'pg', 'postmaster.pid'))).toBe(true);
+
+    const second = startServer(env, dir);
+    await second.ready;
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(path.join(dir, 'data', 'pg', 'postmaster.pid'))).toBe(false);
+  }, 90_000);
+
+  const failsWith = async (env: Record<string, string>, line: RegExp) => {
+    const server = startServer(env, dir);
+    const { code } = await server.exited;
+    expect(code).toBe(1);
+    const lines = server.output().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
+    // Exactly one error line, the last, and it says what went wrong.
+    expect(lines.filter((l) => l.level >= 50)).toEqual([lines.at(-1)]);
+    expect(lines.at(-1)!.msg).toMatch(line);
+    expect(server.output()).not.toMatch(/\s+at \S+ \(/); // no stack dump
+  };
+
+  it('a taken HTTP port: one clear line, exit 1', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '0.0.0.0', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      await failsWith({ PORT: String(port), DATABASE_URL: inject('adminUrl') }, /startup failed: port already in use/);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
+
+  it('a database that is down: one clear line naming it (no password), exit 1', async () => {
+    const port = await freePort();
+    await failsWith(
+      { PORT: String(await freePort()), DATABASE_URL: `postgres://u:topsecret@127.0.0.1:${port}/db` },
+      new RegExp(`startup failed: cannot use the database at 127\\.0\\.0\\.1:${port}/db: ECONNREFUSED`),
+    );
+  }, 30_000);
+
+  it('a bad configuration variable names itself, exit 1', async () => {
+    await failsWith({ PORT: 'eighty' }, /startup failed: Invalid configuration: PORT="eighty": /);
+    await failsWith({ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ URL/);
+  }, 30_000);
+});

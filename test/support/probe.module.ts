@@ -1,0 +1,58 @@
+import { Body, Controller, Get, Module, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiContract, type ApiContractName } from '../../src/common/errors/api-contract.js';
+import { DomainError } from '../../src/common/errors/domain-error.js';
+
+/** A DTO with a few rules, to see validation errors rendered by each contract. */
+export class ProbeDto {
+  @IsString() @MaxLength(10)
+  name: string;
+
+  @IsInt() @Min(1) @Max(5)
+  count: number;
+}
+
+/** Test-only routes, one controller per contract, exercising the error mechanism end to end. */
+function probeController(path: string, contract: ApiContractName) {
+  @ApiContract(contract)
+  @Controller(path)
+  class ProbeController {
+    @Post('echo')
+    echo(@Body() body: ProbeDto) {
+      return { received: body };
+    }
+
+    @Post('raw')
+    raw(@Body() body: unknown) {
+      return { body };
+    }
+
+    @Post('raw-bytes')
+    rawBytes(@Req() req: Request) {
+      return { raw: req.rawBody?.toString('utf8') ?? null };
+    }
+
+    @Get('domain-error')
+    domainError(): never {
+      throw new DomainError('NOT_FOUND', 'No such thing', { contractCode: contract === 'qr' ? 10 : undefined });
+    }
+
+    @Get('crash')
+    crash(): never {
+      throw new Error('secret detail: password=hunter2');
+    }
+  }
+  return ProbeController;
+}
+
+@Module({
+  controllers: [
+    probeController('api/v1/probe', 'platform'),
+    probeController('api/v1/callback/probe', 'callback'),
+    probeController('api/probe-qr', 'qr'),
+    probeController('oauth2/probe', 'oauth'),
+    probeController('api/v1.0/probe', 'legacy'),
+  ],
+})
+export class ProbeModule {}
