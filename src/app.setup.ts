@@ -17,8 +17,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.disable('x-powered-by');
   app.use(
     helmet({
-      // Swagger UI loads its own scripts and styles from /docs; nothing else is served as HTML yet.
-      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } },
+      // Swagger UI loads its own scripts and styles from /docs. No upgrade-insecure-requests: the service is
+      // often reached over plain HTTP inside a network (TLS at the proxy), where it would break /docs.
+      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null } },
     }),
   );
   const { corsOrigins } = config.http;
