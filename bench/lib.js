@@ -1,0 +1,66 @@
+// Helpers shared by the benchmarks: run the built server as a child process and wait until it listens.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const MAIN = path.resolve('dist/src/main.js');
+
+export async function freePort() {
+  const srv = net.createServer();
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/** A temporary data dir the embedded PostgreSQL (run as the postgres user when we are root) can enter. */
+export async function tempDir(prefix) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  return dir;
+}
+
+/** Starts `node dist/src/main.js`; resolves with the child and the ms from spawn until /health answers. */
+export async function startServer(env) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    if (output.length < 100_000) output += chunk.toString('utf8');
+  });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`server exited before listening:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server did not answer /health within 60 s:\n${output}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${env.PORT}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { child, ms: performance.now() - t0 };
+}
+
+export async function stopServer(child) {
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`server exited with ${code} on SIGTERM`);
+}
+
+export function machine() {
+  return {
+    cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
