@@ -6,6 +6,8 @@ import { loggerParams } from './common/http/logging.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { EventLogModule } from './modules/event-log/event-log.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 
 export interface AppModuleOptions {
@@ -32,6 +34,8 @@ export class AppModule {
         }),
         ErrorsModule,
         SystemModule,
+        EventLogModule,
+        AuthModule,
         ...imports,
       ],
     };

@@ -40,7 +40,7 @@ describe('configuration', () => {
     const example = Object.fromEntries(
       readFileSync('.env.example', 'utf8')
         .split('\n')
-        .filter((line) => /^[A-Z_]+=/.test(line))
+        .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
         .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
     );
     const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;

@@ -24,6 +24,22 @@ export interface AppConfig {
   };
   log: { level: string };
   list: { defaultLimit: number; maxLimit: number };
+  auth: {
+    defaultLocale: 'ru' | 'en';
+    /** `iss` of access tokens; the OAuth issuer. */
+    issuer: string;
+    audience: string;
+    accessTokenTtl: number;
+    refreshTokenTtl: number;
+    authCodeTtl: number;
+    lockThreshold: number;
+    lockMinutes: number;
+    nonceWindow: number;
+    legacyTokenTtl: number;
+    legacyRefreshGrace: number;
+    bootstrapAdmin: { username: string; password?: string };
+    argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -65,6 +81,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     log: { level: vars.LOG_LEVEL },
     list: { defaultLimit: vars.LIST_DEFAULT_LIMIT, maxLimit: vars.LIST_MAX_LIMIT },
+    auth: {
+      defaultLocale: vars.DEFAULT_LOCALE,
+      issuer: (vars.TOKEN_ISSUER ?? `http://localhost:${vars.PORT}/oauth2`).replace(/\/$/, ''),
+      audience: vars.TOKEN_AUDIENCE,
+      accessTokenTtl: vars.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtl: vars.REFRESH_TOKEN_TTL_SECONDS,
+      authCodeTtl: vars.AUTH_CODE_TTL_SECONDS,
+      lockThreshold: vars.AUTH_LOCK_THRESHOLD,
+      lockMinutes: vars.AUTH_LOCK_MINUTES,
+      nonceWindow: vars.NONCE_WINDOW_SECONDS,
+      legacyTokenTtl: vars.LEGACY_TOKEN_TTL_SECONDS,
+      legacyRefreshGrace: vars.LEGACY_REFRESH_GRACE_SECONDS,
+      bootstrapAdmin: { username: vars.BOOTSTRAP_ADMIN_USERNAME, password: vars.BOOTSTRAP_ADMIN_PASSWORD },
+      argon2: { memoryCost: vars.ARGON2_MEMORY_KIB, timeCost: vars.ARGON2_TIME_COST, parallelism: vars.ARGON2_PARALLELISM },
+    },
   };
 }
 

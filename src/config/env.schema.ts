@@ -59,4 +59,52 @@ export class EnvironmentVariables {
 
   @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
   LIST_MAX_LIMIT = 1000;
+
+  @IsIn(['ru', 'en'])
+  DEFAULT_LOCALE: 'ru' | 'en' = 'ru';
+
+  @IsOptional() @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'TOKEN_ISSUER must be an http(s) URL' })
+  TOKEN_ISSUER?: string;
+
+  @IsString() @MaxLength(200)
+  TOKEN_AUDIENCE = 'platform';
+
+  @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+  @Type(() => Number) @IsInt() @Min(3600) @Max(31_536_000)
+  REFRESH_TOKEN_TTL_SECONDS = 2_592_000;
+
+  @Type(() => Number) @IsInt() @Min(10) @Max(3600)
+  AUTH_CODE_TTL_SECONDS = 120;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  AUTH_LOCK_THRESHOLD = 5;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(525_600)
+  AUTH_LOCK_MINUTES = 30;
+
+  @Type(() => Number) @IsInt() @Min(5) @Max(3600)
+  NONCE_WINDOW_SECONDS = 300;
+
+  @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
+  LEGACY_TOKEN_TTL_SECONDS = 900;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(2_592_000)
+  LEGACY_REFRESH_GRACE_SECONDS = 86_400;
+
+  @IsString() @Matches(/^[A-Za-z0-9._@-]{1,100}$/, { message: 'BOOTSTRAP_ADMIN_USERNAME must be 1-100 letters, digits or ._@-' })
+  BOOTSTRAP_ADMIN_USERNAME = 'admin';
+
+  @IsOptional() @IsString() @MaxLength(200)
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
+
+  @Type(() => Number) @IsInt() @Min(1024) @Max(1_048_576)
+  ARGON2_MEMORY_KIB = 19_456;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(10)
+  ARGON2_TIME_COST = 2;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(16)
+  ARGON2_PARALLELISM = 1;
 }

@@ -1,5 +1,31 @@
+import { AuthCode } from '../modules/auth/entities/auth-code.entity.js';
+import { Area } from '../modules/auth/entities/area.entity.js';
+import { Interface } from '../modules/auth/entities/interface.entity.js';
+import { Locale } from '../modules/auth/entities/locale.entity.js';
+import { AreaMember, InterfaceMember, UserGroupMember } from '../modules/auth/entities/memberships.entity.js';
+import { Session } from '../modules/auth/entities/session.entity.js';
+import { SigningKey } from '../modules/auth/entities/signing-key.entity.js';
+import { UsedNonce } from '../modules/auth/entities/used-nonce.entity.js';
+import { User } from '../modules/auth/entities/user.entity.js';
+import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
+import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
+
 /**
  * Every TypeORM entity of the service, listed explicitly (globs break under Vitest and hide what exists).
  * A module adds its entities here; migrations/index.ts lists the migrations that create their tables.
  */
-export const ENTITIES: Function[] = [];
+export const ENTITIES: Function[] = [
+  EventLogEntry,
+  Locale,
+  Area,
+  Interface,
+  UserGroup,
+  User,
+  UserGroupMember,
+  AreaMember,
+  InterfaceMember,
+  Session,
+  AuthCode,
+  UsedNonce,
+  SigningKey,
+];

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiContract, type ApiContractName } from '../../src/common/errors/api-contract.js';
 import { DomainError } from '../../src/common/errors/domain-error.js';
+import { Public } from '../../src/common/security/auth-context.js';
 
 /** A DTO with a few rules, to see validation errors rendered by each contract. */
 export class ProbeDto {
@@ -16,6 +17,7 @@ export class ProbeDto {
 /** Test-only routes, one controller per contract, exercising the error mechanism end to end. */
 function probeController(path: string, contract: ApiContractName) {
   @ApiContract(contract)
+  @Public()
   @Controller(path)
   class ProbeController {
     @Post('echo')

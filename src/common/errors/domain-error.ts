@@ -1,3 +1,4 @@
+import type { Language, LocalizedText } from '../i18n/language.js';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
 
 /** Field name -> what is wrong with it; rendered by every envelope that reports fields. */
@@ -19,12 +20,21 @@ export interface DomainErrorDetails {
 export class DomainError extends Error {
   override readonly name = 'DomainError';
 
+  /** The message in each language, when the thrower gave one (seed contracts speak ru and en). */
+  readonly localized?: LocalizedText;
+
   constructor(
     readonly code: ErrorCode,
-    message: string = ERROR_CODES[code].message,
+    message: string | LocalizedText = ERROR_CODES[code].message,
     readonly details: DomainErrorDetails = {},
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.en);
+    if (typeof message !== 'string') this.localized = message;
+  }
+
+  /** The message in `language` (English when only one text was given). */
+  messageIn(language: Language): string {
+    return this.localized?.[language] ?? this.message;
   }
 
   get status(): number {

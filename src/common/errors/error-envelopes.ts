@@ -1,4 +1,5 @@
 import type { ApiContractName } from './api-contract.js';
+import type { Language } from '../i18n/language.js';
 import type { DomainError } from './domain-error.js';
 
 export interface RenderedError {
@@ -15,25 +16,26 @@ function oauthErrorFor(status: number): string {
 }
 
 /** Renders a DomainError in the envelope of the contract its route belongs to (see api-contract.ts). */
-export function renderError(contract: ApiContractName, e: DomainError, requestId: string): RenderedError {
+export function renderError(contract: ApiContractName, e: DomainError, requestId: string, language: Language): RenderedError {
   const { fields, contractCode, oauthError } = e.details;
+  const message = e.messageIn(language);
   const requestRef = e.status >= 500 ? { requestId } : {};
   switch (contract) {
     case 'callback':
       if (e.code === 'VALIDATION_FAILED' && fields) return { status: 422, body: { result: false, ...fields } };
-      return { status: e.status, body: { result: false, error: e.message, ...requestRef } };
+      return { status: e.status, body: { result: false, error: message, ...requestRef } };
     case 'qr':
-      return { status: e.status, body: { error: contractCode ?? 1, error_msg: e.message, ...requestRef } };
+      return { status: e.status, body: { error: contractCode ?? 1, error_msg: message, ...requestRef } };
     case 'oauth':
       return {
         status: e.status,
-        body: { error: oauthError ?? oauthErrorFor(e.status), error_description: e.message, ...requestRef },
+        body: { error: oauthError ?? oauthErrorFor(e.status), error_description: message, ...requestRef },
       };
     case 'platform':
     case 'legacy':
       return {
         status: e.status,
-        body: { error: { code: contractCode ?? e.status, message: e.message, ...(fields ? { fields } : {}), ...requestRef } },
+        body: { error: { code: contractCode ?? e.status, message, ...(fields ? { fields } : {}), ...requestRef } },
       };
   }
 }

@@ -1,6 +1,9 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Injectable } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { requestLanguage } from '../i18n/language.js';
 import { ContractRegistry } from './contract-registry.js';
 import { DomainError } from './domain-error.js';
 import { ERROR_CODES, type ErrorCode } from './error-codes.js';
@@ -20,6 +23,7 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(
     private readonly contracts: ContractRegistry,
     private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     logger.setContext(ErrorFilter.name);
   }
@@ -34,7 +38,8 @@ export class ErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    const { status, body } = renderError(this.contracts.resolve(req.path), error, requestId);
+    const language = requestLanguage(req, this.config.auth.defaultLocale);
+    const { status, body } = renderError(this.contracts.resolve(req.path), error, requestId, language);
     res.status(status).json(body);
   }
 

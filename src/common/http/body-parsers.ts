@@ -73,7 +73,8 @@ function translating(parser: RequestHandler, translate: (err: never) => DomainEr
 export function bodyParsers({ limit, maxFields }: BodyLimits): RequestHandler[] {
   const bytes = sizeInBytes(limit);
   return [
-    translating(express.json({ limit, verify: keepRawBody }), fromBodyParser),
+    // strict: false, because seed 002's signing example sends the text `null` as a JSON body.
+    translating(express.json({ limit, strict: false, verify: keepRawBody }), fromBodyParser),
     translating(express.urlencoded({ limit, extended: true, parameterLimit: maxFields, verify: keepRawBody }), fromBodyParser),
     multipartLengthGuard(bytes),
     translating(multer({ limits: { fieldSize: bytes, fields: maxFields, parts: maxFields } }).none(), fromMultipart),

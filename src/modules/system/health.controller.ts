@@ -2,10 +2,12 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { ApiContract } from '../../common/errors/api-contract.js';
+import { Public } from '../../common/security/auth-context.js';
 import { LivenessResponseDto } from './system.dto.js';
 
 @ApiTags('system')
 @ApiContract('platform')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

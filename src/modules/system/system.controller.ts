@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiContract } from '../../common/errors/api-contract.js';
+import { Public } from '../../common/security/auth-context.js';
 import { PingResponseDto, TimeResponseDto } from './system.dto.js';
 
 const ping = (): Record<string, never> => ({});
@@ -12,6 +13,7 @@ const time = (): TimeResponseDto => ({ serverTime: Date.now() });
  */
 @ApiTags('system')
 @ApiContract('platform')
+@Public()
 @Controller('api/v1')
 export class SystemController {
   @Get('ping')

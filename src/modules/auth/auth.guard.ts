@@ -1,0 +1,100 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { ADMIN_ONLY, type AuthContext, IS_PUBLIC } from '../../common/security/auth-context.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { MESSAGES } from './auth.messages.js';
+import { IdentityRepository, type OpenSession } from './identity.repository.js';
+import { requestSignature, signatureMatches, signedPath } from './request-signature.js';
+import { TokenService } from './tokens/token.service.js';
+
+const NONCE = /^\d{1,19}$/;
+
+/**
+ * The API guard (global): `Authorization: Bearer <access token>` (or a legacy token, bare or as Bearer),
+ * or the Session / Nonce / Signature headers. Either way the session must still be open and its user active,
+ * so signing out revokes at once. An expired token is 403 `Token expired`; anything else missing or wrong, 401.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly repo: IdentityRepository,
+    private readonly tokens: TokenService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const auth = await this.authenticate(req);
+    req.auth = auth;
+    req.sessionLanguage = auth.language;
+    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !auth.admin) throw new DomainError('FORBIDDEN', MESSAGES.forbidden);
+    return true;
+  }
+
+  private async authenticate(req: Request): Promise<AuthContext> {
+    if (req.headers.signature !== undefined || req.headers.nonce !== undefined) return this.bySignature(req);
+    const header = req.headers.authorization;
+    if (!header) throw new DomainError('UNAUTHORIZED', MESSAGES.unauthorized);
+    const token = header.replace(/^Bearer\s+/i, '').trim();
+    const kind = this.tokens.kind(token);
+    if (kind === 'access') {
+      const result = await this.tokens.verifyAccessToken(token);
+      if (!result.ok) throw tokenError(result.reason);
+      return this.context(await this.openSession(result.claims.sid, result.claims.sub), 'token', result.claims.scope);
+    }
+    if (kind === 'legacy') {
+      const result = await this.tokens.verifyLegacyToken(token);
+      if (!result.ok) throw tokenError(result.reason);
+      return this.context(await this.openSession(result.claims.sid, result.claims.sub), 'legacy-token', null);
+    }
+    throw new DomainError('UNAUTHORIZED', MESSAGES.invalidToken);
+  }
+
+  private async bySignature(req: Request): Promise<AuthContext> {
+    const [code, nonce, signature] = ['session', 'nonce', 'signature'].map((h) => req.headers[h]);
+    if (typeof code !== 'string' || typeof nonce !== 'string' || typeof signature !== 'string' || !NONCE.test(nonce)) {
+      throw new DomainError('UNAUTHORIZED', MESSAGES.badSignature);
+    }
+    const session = await this.openSession(code);
+    const body = req.rawBody && req.rawBody.length > 0 ? req.rawBody.toString('utf8') : null;
+    if (!signatureMatches(requestSignature(session.secret, signedPath(req.path), nonce, body), signature)) {
+      throw new DomainError('UNAUTHORIZED', MESSAGES.badSignature);
+    }
+    // The nonce is microseconds (Date.now() * 1000).
+    if (Math.abs(Date.now() - Number(nonce) / 1000) > this.config.auth.nonceWindow * 1000) throw new DomainError('UNAUTHORIZED', MESSAGES.staleNonce);
+    if (!(await this.repo.useNonce(session.id, nonce))) throw new DomainError('UNAUTHORIZED', MESSAGES.replayedNonce);
+    return this.context(session, 'signature', null);
+  }
+
+  private async openSession(code: string, userId?: string): Promise<OpenSession> {
+    const session = await this.repo.findOpenSession(code);
+    if (!session || (userId !== undefined && session.userId !== userId)) throw new DomainError('UNAUTHORIZED', MESSAGES.sessionClosed);
+    if (Date.now() - session.updated.getTime() > 60_000) void this.repo.touchSession(session.id).catch(() => {});
+    return session;
+  }
+
+  private context(s: OpenSession, via: AuthContext['via'], scope: string | null): AuthContext {
+    return {
+      userId: s.userId,
+      username: s.username,
+      sessionId: s.id,
+      session: s.code,
+      clientId: s.clientId,
+      scope,
+      admin: s.admin,
+      groups: s.groups,
+      language: s.locale,
+      via,
+    };
+  }
+}
+
+function tokenError(reason: 'expired' | 'invalid'): DomainError {
+  return reason === 'expired' ? new DomainError('TOKEN_EXPIRED', MESSAGES.tokenExpired) : new DomainError('UNAUTHORIZED', MESSAGES.invalidToken);
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { IdentityRepository } from './identity.repository.js';
+import { SignUpService } from './sign-up.service.js';
+import { SigningKeysService } from './tokens/signing-keys.service.js';
+
+const PURGE_EVERY_MS = 60_000;
+
+/**
+ * At start: signing keys exist, and an administrator exists (BOOTSTRAP_ADMIN_*; a generated password is
+ * printed once). While running: used nonces and old authorization codes are purged every minute.
+ */
+@Injectable()
+export class IdentityBootstrapService implements OnApplicationBootstrap, OnModuleDestroy {
+  private purgeTimer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly keys: SigningKeysService,
+    private readonly signUp: SignUpService,
+    private readonly repo: IdentityRepository,
+    private readonly logger: PinoLogger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    logger.setContext('IdentityBootstrap');
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.keys.ensureKeys();
+    await this.ensureAdministrator();
+    this.purgeTimer = setInterval(() => void this.repo.purge(this.config.auth.nonceWindow).catch((err: Error) => this.logger.warn({ err }, 'purge failed')), PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  private async ensureAdministrator(): Promise<void> {
+    const { username, password } = this.config.auth.bootstrapAdmin;
+    await this.ds.transaction(async (m) => {
+      await m.query("SELECT pg_advisory_xact_lock(hashtext('bootstrap_admin'))");
+      const [{ exists }] = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM user_group_member mb JOIN user_group g ON g.id = mb.group_id WHERE g.code = 'administrator') AS exists`,
+      );
+      if (exists) return;
+      const generated = password ? undefined : randomBytes(18).toString('base64url');
+      await this.signUp.signUp({ type: 'physical', username, password: password ?? generated!, name: { name: 'Administrator' }, groups: ['administrator', 'user'] });
+      if (generated) this.logger.warn(`created administrator "${username}" with generated password ${generated} (shown once: change it)`);
+      else this.logger.info(`created administrator "${username}" from BOOTSTRAP_ADMIN_PASSWORD`);
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { MESSAGES } from './auth.messages.js';
+import { IdentityRepository } from './identity.repository.js';
+import { type RequestOrigin, SignInService } from './sign-in.service.js';
+import { TokenService } from './tokens/token.service.js';
+
+export interface LegacyLogin {
+  token: string;
+  user: { email: string | null; roles: string };
+  userId: string;
+}
+
+/**
+ * The legacy email/password logins of seeds 000 (`/account/generatetoken`) and 003 (`/api/v1.0/login`):
+ * the same credential check and lockout as sign/in, a session, and an HS256 token bound to it.
+ */
+@Injectable()
+export class LegacyLoginService {
+  constructor(
+    private readonly signIn: SignInService,
+    private readonly repo: IdentityRepository,
+    private readonly tokens: TokenService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async login(email: string, password: string, origin: RequestOrigin): Promise<LegacyLogin> {
+    const signedIn = await this.signIn.signIn({ field: 'email', login: email, password }, origin);
+    return this.issue(signedIn.userId, signedIn.session);
+  }
+
+  /**
+   * Renews a token that is genuine and expired no longer than LEGACY_REFRESH_GRACE_SECONDS ago, while its
+   * session is open and its user active.
+   */
+  async refresh(token: string): Promise<LegacyLogin> {
+    const result = await this.tokens.verifyLegacyToken(token, this.config.auth.legacyRefreshGrace);
+    if (!result.ok) throw new DomainError('UNAUTHORIZED', MESSAGES.legacyRefreshRefused);
+    const session = await this.repo.findOpenSession(result.claims.sid);
+    if (!session || session.userId !== result.claims.sub) throw new DomainError('UNAUTHORIZED', MESSAGES.legacyRefreshRefused);
+    return this.issue(session.userId, session.code);
+  }
+
+  private async issue(userId: string, session: string): Promise<LegacyLogin> {
+    const [user, groups] = await Promise.all([this.repo.findUser(userId), this.repo.groupsOf(userId)]);
+    const roles = groups.join(',');
+    const token = await this.tokens.issueLegacyToken({ userId, session, email: user?.email ?? null, roles });
+    return { token, user: { email: user?.email ?? null, roles }, userId };
+  }
+}

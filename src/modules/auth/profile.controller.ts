@@ -1,0 +1,73 @@
+import { Body, Controller, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiContract } from '../../common/errors/api-contract.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { Auth, type AuthContext } from '../../common/security/auth-context.js';
+import { OperDateDto, RefDto } from './auth.dto.js';
+import { type CurrentParam, ProfileService, type SessionParam } from './profile.service.js';
+
+const CURRENT = ['session', 'user', 'userid', 'username', 'area', 'interface', 'locale', 'oper_date'] as const;
+const SETTABLE = ['area', 'interface', 'locale'] as const;
+
+const requireRef = (ref: RefDto) => {
+  if (ref.id === undefined && ref.code === undefined) {
+    throw new DomainError('VALIDATION_FAILED', 'Validation failed: id or code is required', { fields: { id: ['id or code is required'] } });
+  }
+  return ref;
+};
+
+/** Seed 002: whoami, current values, session settings and locales. */
+@ApiTags('auth')
+@ApiContract('platform')
+@ApiBearerAuth('bearer')
+@ApiSecurity('Session')
+@ApiSecurity('Nonce')
+@ApiSecurity('Signature')
+@Controller('api/v1')
+export class ProfileController {
+  constructor(private readonly profiles: ProfileService) {}
+
+  @Post('whoami')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Who am I: profile, name, session, locale, area, interface' })
+  whoami(@Auth() auth: AuthContext) {
+    return this.profiles.whoami(auth);
+  }
+
+  @Post('current/:param')
+  @HttpCode(200)
+  @ApiParam({ name: 'param', enum: CURRENT })
+  @ApiOperation({ summary: 'A current value of the session' })
+  current(@Param('param', new ParseEnumPipe(Object.fromEntries(CURRENT.map((c) => [c, c])))) param: CurrentParam, @Auth() auth: AuthContext) {
+    return this.profiles.current(auth, param);
+  }
+
+  @Post('session/set/oper_date')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Work as of an archive date; null returns to now' })
+  setOperDate(@Body() body: OperDateDto, @Auth() auth: AuthContext) {
+    return this.profiles.setOperDate(auth, body.oper_date ? new Date(body.oper_date) : null);
+  }
+
+  @Post('session/set/:param')
+  @HttpCode(200)
+  @ApiParam({ name: 'param', enum: SETTABLE })
+  @ApiOperation({ summary: "Switch the session's area, interface or locale (id or code; only values the user is allowed)" })
+  set(@Param('param', new ParseEnumPipe(Object.fromEntries(SETTABLE.map((c) => [c, c])))) param: SessionParam, @Body() body: RefDto, @Auth() auth: AuthContext) {
+    return this.profiles.setSessionValue(auth, param, requireRef(body));
+  }
+
+  @Post('locale')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The available locales' })
+  locales() {
+    return this.profiles.locales();
+  }
+
+  @Post('locale/set')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Set the session's locale (id or code)" })
+  setLocale(@Body() body: RefDto, @Auth() auth: AuthContext) {
+    return this.profiles.setSessionValue(auth, 'locale', requireRef(body));
+  }
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ApiContract } from '../../common/errors/api-contract.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { requestLanguage } from '../../common/i18n/language.js';
+import { AdminOnly, Auth, type AuthContext, Public } from '../../common/security/auth-context.js';
+import { AuthenticateDto, AuthorizeDto, AuthorizeResponseDto, SignInDto, SignInResponseDto, SignOutDto, SignUpDto, SignUpResponseDto } from './auth.dto.js';
+import { requestOrigin } from './request-origin.js';
+import { SessionsService } from './sessions.service.js';
+import { SignInService } from './sign-in.service.js';
+import { SignUpService } from './sign-up.service.js';
+
+/** Seed 002: registration, sign in/out, authenticate, authorize. */
+@ApiTags('auth')
+@ApiContract('platform')
+@ApiBearerAuth('bearer')
+@ApiSecurity('Session')
+@ApiSecurity('Nonce')
+@ApiSecurity('Signature')
+@Controller('api/v1')
+export class SignController {
+  constructor(
+    private readonly signInService: SignInService,
+    private readonly sessions: SessionsService,
+    private readonly signUpService: SignUpService,
+  ) {}
+
+  @Post('sign/in')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in by username, phone or email and password', description: '401 on wrong credentials; 403 when the account is locked or expired.' })
+  @ApiOkResponse({ type: SignInResponseDto })
+  async signIn(@Body() body: SignInDto, @Req() req: Request): Promise<SignInResponseDto> {
+    const logins = (['username', 'phone', 'email'] as const).filter((k) => body[k] !== undefined);
+    if (logins.length !== 1) {
+      const message = 'exactly one of username, phone or email is required';
+      throw new DomainError('VALIDATION_FAILED', `Validation failed: ${message}`, { fields: { username: [message] } });
+    }
+    const field = logins[0]!;
+    const { session, code, secret } = await this.signInService.signIn({ field, login: body[field]!, password: body.password }, requestOrigin(req));
+    return { session, code, secret };
+  }
+
+  @Post('sign/out')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close the session (or another of the user), or all with close_all' })
+  signOut(@Body() body: SignOutDto, @Auth() auth: AuthContext) {
+    return this.sessions.signOut(auth, body.session, body.close_all ?? false);
+  }
+
+  @Post('sign/up')
+  @AdminOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Register a user (administrators)', description: 'Duplicate username, email or phone: 400 with the seed message.' })
+  @ApiOkResponse({ type: SignUpResponseDto })
+  signUp(@Body() body: SignUpDto) {
+    return this.signUpService.signUp({ ...body, type: body.type ?? 'physical' });
+  }
+
+  @Post('authenticate')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Session + secret -> a new one-time authorization code' })
+  authenticate(@Body() body: AuthenticateDto) {
+    return this.sessions.authenticate(body.session, body.secret);
+  }
+
+  @Post('authorize')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Is this session open and usable?' })
+  @ApiOkResponse({ type: AuthorizeResponseDto })
+  authorize(@Body() body: AuthorizeDto, @Req() req: Request) {
+    return this.sessions.authorize(body.session, requestLanguage(req, 'ru'));
+  }
+}

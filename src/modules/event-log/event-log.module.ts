@@ -1,0 +1,7 @@
+import { Global, Module } from '@nestjs/common';
+import { EventLogService } from './event-log.service.js';
+
+/** The event log, shared by every module (auth now, objects and workflow later). */
+@Global()
+@Module({ providers: [EventLogService], exports: [EventLogService] })
+export class EventLogModule {}
