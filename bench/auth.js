@@ -8,6 +8,8 @@ import autocannon from 'autocannon';
 import { freePort, machine, startServer, stopServer, tempDir } from './lib.js';
 
 const connections = Number(process.env.CONNECTIONS ?? 32);
+/** The signed route to load (default /whoami). */
+const SIGNED_PATH = process.env.SIGNED_PATH ?? '/whoami';
 const duration = Number(process.env.DURATION ?? 10);
 const password = 'bench-admin-password';
 const dataDir = await tempDir('platform-bench-auth-');
@@ -39,16 +41,21 @@ try {
   const session = await (await fetch(`${base}/api/v1/sign/in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signInBody })).json();
   let last = 0;
   const whoami = await autocannon({
-    url: `${base}/api/v1/whoami`,
-    method: 'POST',
+    url: `${base}/api/v1${SIGNED_PATH}`,
     connections,
     duration,
-    setupRequest: (req) => {
-      last = Math.max(Date.now() * 1000, last + 1);
-      const nonce = String(last);
-      const signature = createHmac('sha256', session.secret).update(`/whoami${nonce}null`).digest('hex');
-      return { ...req, headers: { 'content-type': 'application/json', Session: session.session, Nonce: nonce, Signature: signature }, body: 'null' };
-    },
+    requests: [
+      {
+        method: 'POST',
+        // A fresh nonce and signature for every request, as a client must send.
+        setupRequest: (req) => {
+          last = Math.max(Date.now() * 1000, last + 1);
+          const nonce = String(last);
+          const signature = createHmac('sha256', session.secret).update(`${SIGNED_PATH}${nonce}null`).digest('hex');
+          return { ...req, headers: { 'content-type': 'application/json', Session: session.session, Nonce: nonce, Signature: signature }, body: 'null' };
+        },
+      },
+    ],
   });
   const result = {
     benchmark: 'identity',
@@ -57,7 +64,7 @@ try {
     durationSeconds: duration,
     argon2: 'm=19456 KiB, t=2, p=1 (defaults)',
     signIn: { connections: Math.min(connections, 8), ...summary(signIn) },
-    signedWhoami: { connections, ...summary(whoami) },
+    signed: { path: SIGNED_PATH, connections, ...summary(whoami) },
   };
   console.log(JSON.stringify(result, null, 2));
   await writeFile(path.join('bench', 'results', `auth-${Date.now()}.json`), JSON.stringify(result, null, 2));
