@@ -1,5 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { applyDecorators, type INestApplication } from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 /** One tag per module, in the order Swagger UI shows them. */
 const TAGS: [name: string, description: string][] = [
@@ -15,6 +15,9 @@ const TAGS: [name: string, description: string][] = [
 
 /** Header names of the HMAC request-signing scheme (design/auth.md). */
 export const SIGNATURE_SCHEMES = ['Session', 'Nonce', 'Signature'] as const;
+
+/** Documents that routes take a bearer token or the Session/Nonce/Signature headers. */
+export const ApiAuthenticated = () => applyDecorators(ApiBearerAuth('bearer'), ...SIGNATURE_SCHEMES.map((h) => ApiSecurity(h)));
 
 /** Swagger UI at /docs, the OpenAPI document at /docs/json. */
 export function setupSwagger(app: INestApplication): void {

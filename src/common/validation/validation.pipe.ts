@@ -12,6 +12,11 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldErrors
   return out;
 }
 
+/** A validation failure found by hand (rules across fields), in the same shape as the pipe's. */
+export function invalidField(field: string, message: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `Validation failed: ${field}: ${message}`, { fields: { [field]: [message] } });
+}
+
 /**
  * The global ValidationPipe: unknown keys are refused (never silently dropped), values are transformed to
  * the DTO's types, and failures become a 400 DomainError with per-field messages.

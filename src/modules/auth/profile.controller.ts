@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiContract } from '../../common/errors/api-contract.js';
-import { DomainError } from '../../common/errors/domain-error.js';
+import { ApiAuthenticated } from '../../common/openapi/swagger.js';
+import { invalidField } from '../../common/validation/validation.pipe.js';
 import { Auth, type AuthContext } from '../../common/security/auth-context.js';
 import { OperDateDto, RefDto } from './auth.dto.js';
 import { type CurrentParam, ProfileService, type SessionParam } from './profile.service.js';
@@ -10,19 +11,14 @@ const CURRENT = ['session', 'user', 'userid', 'username', 'area', 'interface', '
 const SETTABLE = ['area', 'interface', 'locale'] as const;
 
 const requireRef = (ref: RefDto) => {
-  if (ref.id === undefined && ref.code === undefined) {
-    throw new DomainError('VALIDATION_FAILED', 'Validation failed: id or code is required', { fields: { id: ['id or code is required'] } });
-  }
+  if (ref.id === undefined && ref.code === undefined) throw invalidField('id', 'id or code is required');
   return ref;
 };
 
 /** Seed 002: whoami, current values, session settings and locales. */
 @ApiTags('auth')
 @ApiContract('platform')
-@ApiBearerAuth('bearer')
-@ApiSecurity('Session')
-@ApiSecurity('Nonce')
-@ApiSecurity('Signature')
+@ApiAuthenticated()
 @Controller('api/v1')
 export class ProfileController {
   constructor(private readonly profiles: ProfileService) {}

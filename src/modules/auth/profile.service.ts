@@ -76,6 +76,7 @@ export class ProfileService {
   /** Switches the session's area, interface or locale to one the user is allowed (`id` wins over `code`). */
   async setSessionValue(auth: AuthContext, param: SessionParam, ref: { id?: number; code?: string }) {
     const found = await this.allowed(auth, param, ref);
+    // param is one of area | interface | locale (a closed set), so the column name is safe.
     await this.ds.query(`UPDATE session SET ${param}_id = $1, updated = now() WHERE id = $2`, [found.id, auth.sessionId]);
     return this.current(auth, param);
   }
@@ -93,9 +94,10 @@ export class ProfileService {
 
   private async allowed(auth: AuthContext, param: SessionParam, ref: { id?: number; code?: string }): Promise<{ id: string }> {
     const what = { area: { ru: 'Зона', en: 'Area' }, interface: { ru: 'Интерфейс', en: 'Interface' }, locale: { ru: 'Язык', en: 'Locale' } }[param];
+    // `param` and `key` come from closed sets (the route's enum), never from the client's text.
     const key = ref.id !== undefined ? 'id' : param === 'interface' ? 'sid' : 'code';
     const value = ref.id ?? ref.code;
-    const rows = await this.ds.query<{ id: string }[]>(`SELECT id FROM ${param === 'interface' ? 'interface' : param} WHERE ${key} = $1`, [String(value)]);
+    const rows = await this.ds.query<{ id: string }[]>(`SELECT id FROM ${param} WHERE ${key} = $1`, [String(value)]);
     const refused = (code: 'NOT_FOUND' | 'FORBIDDEN', message: LocalizedText) =>
       new DomainError(code, { ru: format(message, { what: what.ru, value: String(value) }).ru, en: format(message, { what: what.en, value: String(value) }).en });
     if (!rows[0]) throw refused('NOT_FOUND', MESSAGES.notFound);

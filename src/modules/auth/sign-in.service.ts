@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { format } from '../../common/i18n/language.js';
 import type { AppConfig } from '../../config/app-config.js';
@@ -54,7 +55,7 @@ export class SignInService {
     return outcome.signedIn;
   }
 
-  private async attempt(m: Parameters<Parameters<IdentityRepository['transaction']>[0]>[0], c: Credentials, origin: RequestOrigin): Promise<Outcome> {
+  private async attempt(m: EntityManager, c: Credentials, origin: RequestOrigin): Promise<Outcome> {
     const { lockThreshold, lockMinutes, accessTokenTtl, refreshTokenTtl, authCodeTtl } = this.config.auth;
     const user = await this.repo.lockUserByLogin(m, c.field, c.login);
     if (!user) {

@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiContract } from '../../common/errors/api-contract.js';
-import { DomainError } from '../../common/errors/domain-error.js';
+import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { requestLanguage } from '../../common/i18n/language.js';
+import { invalidField } from '../../common/validation/validation.pipe.js';
 import { AdminOnly, Auth, type AuthContext, Public } from '../../common/security/auth-context.js';
 import { AuthenticateDto, AuthorizeDto, AuthorizeResponseDto, SignInDto, SignInResponseDto, SignOutDto, SignUpDto, SignUpResponseDto } from './auth.dto.js';
 import { requestOrigin } from './request-origin.js';
@@ -14,10 +15,7 @@ import { SignUpService } from './sign-up.service.js';
 /** Seed 002: registration, sign in/out, authenticate, authorize. */
 @ApiTags('auth')
 @ApiContract('platform')
-@ApiBearerAuth('bearer')
-@ApiSecurity('Session')
-@ApiSecurity('Nonce')
-@ApiSecurity('Signature')
+@ApiAuthenticated()
 @Controller('api/v1')
 export class SignController {
   constructor(
@@ -33,10 +31,7 @@ export class SignController {
   @ApiOkResponse({ type: SignInResponseDto })
   async signIn(@Body() body: SignInDto, @Req() req: Request): Promise<SignInResponseDto> {
     const logins = (['username', 'phone', 'email'] as const).filter((k) => body[k] !== undefined);
-    if (logins.length !== 1) {
-      const message = 'exactly one of username, phone or email is required';
-      throw new DomainError('VALIDATION_FAILED', `Validation failed: ${message}`, { fields: { username: [message] } });
-    }
+    if (logins.length !== 1) throw invalidField('username', 'exactly one of username, phone or email is required');
     const field = logins[0]!;
     const { session, code, secret } = await this.signInService.signIn({ field, login: body[field]!, password: body.password }, requestOrigin(req));
     return { session, code, secret };
