@@ -35,6 +35,8 @@ export interface AppConfig {
     lockThreshold: number;
     lockMinutes: number;
     nonceWindow: number;
+    /** How long a process may trust its memory of an open session (0: always ask the database). */
+    sessionCacheSeconds: number;
     legacyTokenTtl: number;
     legacyRefreshGrace: number;
     bootstrapAdmin: { username: string; password?: string };
@@ -91,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockThreshold: vars.AUTH_LOCK_THRESHOLD,
       lockMinutes: vars.AUTH_LOCK_MINUTES,
       nonceWindow: vars.NONCE_WINDOW_SECONDS,
+      sessionCacheSeconds: vars.SESSION_CACHE_SECONDS,
       legacyTokenTtl: vars.LEGACY_TOKEN_TTL_SECONDS,
       legacyRefreshGrace: vars.LEGACY_REFRESH_GRACE_SECONDS,
       bootstrapAdmin: { username: vars.BOOTSTRAP_ADMIN_USERNAME, password: vars.BOOTSTRAP_ADMIN_PASSWORD },

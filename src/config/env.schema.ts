@@ -87,6 +87,9 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(5) @Max(3600)
   NONCE_WINDOW_SECONDS = 300;
 
+  @Type(() => Number) @IsInt() @Min(0) @Max(60)
+  SESSION_CACHE_SECONDS = 2;
+
   @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
   LEGACY_TOKEN_TTL_SECONDS = 900;
 

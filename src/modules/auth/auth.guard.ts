@@ -7,6 +7,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { MESSAGES } from './auth.messages.js';
 import { IdentityRepository, type OpenSession } from './identity.repository.js';
+import { OpenSessionCache } from './open-session.cache.js';
 import { requestSignature, signatureMatches, signedPath } from './request-signature.js';
 import { TokenService } from './tokens/token.service.js';
 
@@ -23,6 +24,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly repo: IdentityRepository,
     private readonly tokens: TokenService,
+    private readonly cache: OpenSessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -73,9 +75,13 @@ export class AuthGuard implements CanActivate {
   }
 
   private async openSession(code: string, userId?: string): Promise<OpenSession> {
-    const session = await this.repo.findOpenSession(code);
+    let session = this.cache.get(code);
+    if (!session) {
+      session = await this.repo.findOpenSession(code);
+      if (session) this.cache.set(session);
+      if (session && Date.now() - session.updated.getTime() > 60_000) void this.repo.touchSession(session.id).catch(() => {});
+    }
     if (!session || (userId !== undefined && session.userId !== userId)) throw new DomainError('UNAUTHORIZED', MESSAGES.sessionClosed);
-    if (Date.now() - session.updated.getTime() > 60_000) void this.repo.touchSession(session.id).catch(() => {});
     return session;
   }
 

@@ -6,6 +6,7 @@ import { IdentityRepository } from './identity.repository.js';
 import { JwksController } from './jwks.controller.js';
 import { AccountController, LegacyLoginController } from './legacy-login.controller.js';
 import { LegacyLoginService } from './legacy-login.service.js';
+import { OpenSessionCache } from './open-session.cache.js';
 import { PasswordService } from './password.service.js';
 import { ProfileController } from './profile.controller.js';
 import { ProfileService } from './profile.service.js';
@@ -24,6 +25,7 @@ import { TokenService } from './tokens/token.service.js';
   controllers: [SignController, ProfileController, LegacyLoginController, AccountController, JwksController],
   providers: [
     IdentityRepository,
+    OpenSessionCache,
     PasswordService,
     SignInService,
     SessionsService,

@@ -5,50 +5,75 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { format, type LocalizedText } from '../../common/i18n/language.js';
 import type { AuthContext } from '../../common/security/auth-context.js';
 import { MESSAGES } from './auth.messages.js';
-import { IdentityRepository } from './identity.repository.js';
-import type { User } from './entities/user.entity.js';
+import { OpenSessionCache } from './open-session.cache.js';
 
-const num = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
 
 export type SessionParam = 'area' | 'interface' | 'locale';
 export type CurrentParam = 'session' | 'user' | 'userid' | 'username' | 'area' | 'interface' | 'locale' | 'oper_date';
 
-interface SessionRow {
-  code: string;
-  created: Date;
-  updated: Date;
-  agent: string | null;
-  host: string | null;
+/** Everything whoami and current/* show, built as JSON by PostgreSQL in one query. */
+interface SessionView {
+  profile: Record<string, unknown>;
+  name: Record<string, unknown>;
+  session: Record<string, unknown>;
+  locale: Record<string, unknown>;
+  area: Record<string, unknown>;
+  interface: Record<string, unknown>;
   operDate: Date | null;
-  localeId: string;
-  areaId: string;
-  interfaceId: string;
 }
+
+const SESSION_VIEW_SQL = `
+  SELECT json_build_object(
+           'id', u.id, 'username', u.username, 'name', u.name, 'family_name', u.family_name, 'given_name', u.given_name,
+           'patronymic_name', u.patronymic_name, 'email', u.email, 'email_verified', u.email_verified, 'phone', u.phone,
+           'phone_verified', u.phone_verified, 'session_limit', u.session_limit, 'created', u.created, 'locale', ul.code,
+           'area', ua.code, 'interface', ui.sid, 'description', u.description, 'picture', u.picture,
+           'passwordchange', u.password_change, 'passwordnotchange', u.password_not_change,
+           'system', CASE WHEN u.system THEN 'yes' ELSE 'no' END, 'status', u.status,
+           'state', CASE WHEN EXISTS (SELECT 1 FROM session o WHERE o.user_id = u.id AND o.closed IS NULL) THEN 'online' ELSE 'offline' END,
+           'lock_date', u.lock_date, 'expiry_date', u.expiry_date, 'lc_ip', u.lc_ip, 'input_count', u.input_count,
+           'input_last', u.input_last, 'input_error', u.input_error, 'input_error_last', u.input_error_last,
+           'input_error_all', u.input_error_all) AS profile,
+         json_build_object('name', u.name, 'short', u.short_name, 'first', u.given_name, 'last', u.family_name, 'middle', u.patronymic_name) AS name,
+         json_build_object('code', s.code, 'created', s.created, 'updated', s.updated, 'agent', s.agent, 'host', s.host) AS session,
+         json_build_object('id', l.id, 'code', l.code, 'name', l.name, 'description', l.description) AS locale,
+         json_build_object('id', a.id, 'parent', a.parent_id, 'type', a.type, 'code', a.code, 'name', a.name, 'description', a.description,
+                           'validfromdate', a.valid_from_date, 'validtodate', a.valid_to_date) AS area,
+         json_build_object('id', i.id, 'sid', i.sid, 'name', i.name, 'description', i.description) AS interface,
+         s.oper_date AS "operDate"
+    FROM session s
+    JOIN app_user u ON u.id = s.user_id
+    JOIN locale l ON l.id = s.locale_id
+    JOIN area a ON a.id = s.area_id
+    JOIN interface i ON i.id = s.interface_id
+    JOIN locale ul ON ul.id = u.locale_id
+    JOIN area ua ON ua.id = u.area_id
+    JOIN interface ui ON ui.id = u.interface_id
+   WHERE s.id = $1`;
 
 /** whoami, current/*, session/set/* and the locale list: what a signed-in user sees of themselves. */
 @Injectable()
 export class ProfileService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly repo: IdentityRepository,
+    private readonly cache: OpenSessionCache,
   ) {}
 
   async whoami(auth: AuthContext) {
-    const [user, session] = await Promise.all([this.user(auth.userId), this.session(auth.sessionId)]);
-    const [locale, area, iface] = await Promise.all([this.locale(session.localeId), this.area(session.areaId), this.interface(session.interfaceId)]);
+    const view = await this.view(auth);
     return {
       id: null,
-      userid: num(user.id),
-      suid: num(user.id),
+      userid: Number(auth.userId),
+      suid: Number(auth.userId),
       admin: auth.admin,
-      profile: await this.profile(user),
-      name: { name: user.name, short: user.shortName, first: user.givenName, last: user.familyName, middle: user.patronymicName },
+      profile: view.profile,
+      name: view.name,
       email: null,
       phone: null,
-      session: { code: session.code, created: session.created, updated: session.updated, agent: session.agent, host: session.host },
-      locale,
-      area,
-      interface: iface,
+      session: view.session,
+      locale: view.locale,
+      area: view.area,
+      interface: view.interface,
     };
   }
 
@@ -57,19 +82,17 @@ export class ProfileService {
       case 'session':
         return { session: auth.session };
       case 'userid':
-        return { userid: num(auth.userId) };
+        return { userid: Number(auth.userId) };
       case 'username':
         return { username: auth.username };
       case 'user':
-        return { user: await this.profile(await this.user(auth.userId)) };
+        return { user: (await this.view(auth)).profile };
       case 'oper_date':
-        return { oper_date: (await this.session(auth.sessionId)).operDate };
+        return { oper_date: (await this.view(auth)).operDate };
       case 'locale':
-        return { locale: await this.locale((await this.session(auth.sessionId)).localeId) };
       case 'area':
-        return { area: await this.area((await this.session(auth.sessionId)).areaId) };
       case 'interface':
-        return { interface: await this.interface((await this.session(auth.sessionId)).interfaceId) };
+        return { [param]: (await this.view(auth))[param] };
     }
   }
 
@@ -78,6 +101,7 @@ export class ProfileService {
     const found = await this.allowed(auth, param, ref);
     // param is one of area | interface | locale (a closed set), so the column name is safe.
     await this.ds.query(`UPDATE session SET ${param}_id = $1, updated = now() WHERE id = $2`, [found.id, auth.sessionId]);
+    this.cache.forget([auth.session]); // the session's language may have changed
     return this.current(auth, param);
   }
 
@@ -89,7 +113,7 @@ export class ProfileService {
 
   async locales() {
     const rows = await this.ds.query<{ id: string; code: string; name: string; description: string | null }[]>(`SELECT id, code, name, description FROM locale ORDER BY id`);
-    return rows.map((r) => ({ ...r, id: num(r.id) }));
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 
   private async allowed(auth: AuthContext, param: SessionParam, ref: { id?: number; code?: string }): Promise<{ id: string }> {
@@ -114,77 +138,9 @@ export class ProfileService {
     return { id };
   }
 
-  private async user(id: string): Promise<User> {
-    const user = await this.repo.findUser(id);
-    if (!user) throw new DomainError('UNAUTHORIZED');
-    return user;
-  }
-
-  private async session(id: string): Promise<SessionRow> {
-    const rows = await this.ds.query<SessionRow[]>(
-      `SELECT code, created, updated, agent, host, oper_date AS "operDate", locale_id AS "localeId", area_id AS "areaId", interface_id AS "interfaceId"
-         FROM session WHERE id = $1`,
-      [id],
-    );
-    return rows[0]!;
-  }
-
-  private async profile(u: User) {
-    const [refs] = await this.ds.query<{ locale: string; area: string; interface: string; online: boolean }[]>(
-      `SELECT l.code AS locale, a.code AS area, i.sid AS interface,
-              EXISTS (SELECT 1 FROM session s WHERE s.user_id = $1 AND s.closed IS NULL) AS online
-         FROM locale l, area a, interface i WHERE l.id = $2 AND a.id = $3 AND i.id = $4`,
-      [u.id, u.localeId, u.areaId, u.interfaceId],
-    );
-    return {
-      id: num(u.id),
-      username: u.username,
-      name: u.name,
-      family_name: u.familyName,
-      given_name: u.givenName,
-      patronymic_name: u.patronymicName,
-      email: u.email,
-      email_verified: u.emailVerified,
-      phone: u.phone,
-      phone_verified: u.phoneVerified,
-      session_limit: u.sessionLimit,
-      created: u.created,
-      locale: refs?.locale ?? null,
-      area: refs?.area ?? null,
-      interface: refs?.interface ?? null,
-      description: u.description,
-      picture: u.picture,
-      passwordchange: u.passwordChange,
-      passwordnotchange: u.passwordNotChange,
-      system: u.system ? 'yes' : 'no',
-      status: u.status,
-      state: refs?.online ? 'online' : 'offline',
-      lock_date: u.lockDate,
-      expiry_date: u.expiryDate,
-      lc_ip: u.lcIp,
-      input_count: u.inputCount,
-      input_last: u.inputLast,
-      input_error: u.inputError,
-      input_error_last: u.inputErrorLast,
-      input_error_all: u.inputErrorAll,
-    };
-  }
-
-  private async locale(id: string) {
-    const [row] = await this.ds.query(`SELECT id, code, name, description FROM locale WHERE id = $1`, [id]);
-    return { ...row, id: num(row.id) };
-  }
-
-  private async area(id: string) {
-    const [row] = await this.ds.query(
-      `SELECT id, parent_id AS parent, type, code, name, description, valid_from_date AS validfromdate, valid_to_date AS validtodate FROM area WHERE id = $1`,
-      [id],
-    );
-    return { ...row, id: num(row.id), parent: num(row.parent) };
-  }
-
-  private async interface(id: string) {
-    const [row] = await this.ds.query(`SELECT id, sid, name, description FROM interface WHERE id = $1`, [id]);
-    return { ...row, id: num(row.id) };
+  private async view(auth: AuthContext): Promise<SessionView> {
+    const [row] = await this.ds.query<SessionView[]>(SESSION_VIEW_SQL, [auth.sessionId]);
+    if (!row) throw new DomainError('UNAUTHORIZED', MESSAGES.sessionClosed);
+    return row;
   }
 }

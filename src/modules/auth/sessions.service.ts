@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../config/config.tokens.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import { MESSAGES } from './auth.messages.js';
 import { IdentityRepository, sha256 } from './identity.repository.js';
+import { OpenSessionCache } from './open-session.cache.js';
 import { AUTH_EVENTS } from './sign-in.service.js';
 
 /** Sign out, authenticate (session + secret -> new code) and authorize (is this session usable?). */
@@ -15,6 +16,7 @@ export class SessionsService {
   constructor(
     private readonly repo: IdentityRepository,
     private readonly events: EventLogService,
+    private readonly cache: OpenSessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -23,11 +25,13 @@ export class SessionsService {
     const target = code ?? auth.session;
     const session = await this.repo.findOpenSession(target);
     if (!session || (session.userId !== auth.userId && !auth.admin)) throw new DomainError('NOT_FOUND', MESSAGES.sessionClosed);
-    return this.repo.transaction(async (m) => {
-      const closed = await this.repo.closeSessions(m, target, closeAll);
-      for (const c of closed) await this.events.write({ type: 'M', code: AUTH_EVENTS.signOut, category: 'auth', text: 'Signed out', userId: session.userId, session: c }, m);
-      return { closed: closed.length };
+    const closed = await this.repo.transaction(async (m) => {
+      const codes = await this.repo.closeSessions(m, target, closeAll);
+      for (const c of codes) await this.events.write({ type: 'M', code: AUTH_EVENTS.signOut, category: 'auth', text: 'Signed out', userId: session.userId, session: c }, m);
+      return codes;
     });
+    this.cache.forget(closed);
+    return { closed: closed.length };
   }
 
   async authenticate(code: string, secret: string): Promise<{ code: string }> {

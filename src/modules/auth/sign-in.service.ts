@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../config/config.tokens.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import { MESSAGES } from './auth.messages.js';
 import { IdentityRepository, type LoginField } from './identity.repository.js';
+import { OpenSessionCache } from './open-session.cache.js';
 import { PasswordService } from './password.service.js';
 
 export interface Credentials {
@@ -29,7 +30,7 @@ export interface SignedIn {
   code: string;
 }
 
-type Outcome = { ok: true; signedIn: SignedIn } | { ok: false; error: DomainError };
+type Outcome = { ok: true; signedIn: SignedIn; closed: string[] } | { ok: false; error: DomainError };
 
 /** Event log codes of the identity module. */
 export const AUTH_EVENTS = { signIn: 1001, signOut: 1002, badPassword: 2001, locked: 2002, refused: 2003 } as const;
@@ -46,12 +47,14 @@ export class SignInService {
     private readonly repo: IdentityRepository,
     private readonly passwords: PasswordService,
     private readonly events: EventLogService,
+    private readonly cache: OpenSessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async signIn(credentials: Credentials, origin: RequestOrigin): Promise<SignedIn> {
     const outcome = await this.repo.transaction((m) => this.attempt(m, credentials, origin));
     if (!outcome.ok) throw outcome.error;
+    this.cache.forget(outcome.closed);
     return outcome.signedIn;
   }
 
@@ -86,11 +89,8 @@ export class SignInService {
     }
 
     await this.repo.recordSuccess(m, user.id, origin.host);
-    if (user.sessionLimit > 0) {
-      for (const closed of await this.repo.closeOldestSessions(m, user.id, user.sessionLimit - 1)) {
-        await log('M', AUTH_EVENTS.signOut, 'Session closed: session limit reached', closed);
-      }
-    }
+    const closed = user.sessionLimit > 0 ? await this.repo.closeOldestSessions(m, user.id, user.sessionLimit - 1) : [];
+    for (const code of closed) await log('M', AUTH_EVENTS.signOut, 'Session closed: session limit reached', code);
     const session = await this.repo.createSession(m, {
       userId: user.id,
       clientId: origin.clientId,
@@ -101,6 +101,6 @@ export class SignInService {
     });
     const code = await this.repo.createAuthCode(m, session.id, authCodeTtl);
     await log('M', AUTH_EVENTS.signIn, `Signed in by ${c.field} from ${origin.host ?? 'unknown host'}`, session.code);
-    return { ok: true, signedIn: { userId: user.id, sessionId: session.id, session: session.code, secret: session.secret, code } };
+    return { ok: true, signedIn: { userId: user.id, sessionId: session.id, session: session.code, secret: session.secret, code }, closed };
   }
 }
