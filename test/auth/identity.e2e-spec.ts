@@ -78,6 +78,9 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     const tampered = await t.http.post('/api/v1/whoami').set(headers).send(body.replace('1', '2'));
     expect(tampered.status).toBe(401);
     expect((await t.http.post('/api/v1/whoami')).status).toBe(401);
+    const { Session, Nonce, Signature } = signedHeaders(s, '/whoami');
+    const multipart = await t.http.post('/api/v1/whoami').set({ Session, Nonce, Signature }).field('a', '1');
+    expect(multipart.status).toBe(401);
   });
 
   it('locks after the threshold, refuses while locked, unlocks after the period', async () => {

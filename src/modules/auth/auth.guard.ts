@@ -63,6 +63,8 @@ export class AuthGuard implements CanActivate {
     if (typeof code !== 'string' || typeof nonce !== 'string' || typeof signature !== 'string' || !NONCE.test(nonce)) {
       throw new DomainError('UNAUTHORIZED', MESSAGES.badSignature);
     }
+    // Only JSON and urlencoded bodies keep their raw bytes; a multipart body could not be covered by the signature.
+    if (req.is('multipart/form-data')) throw new DomainError('UNAUTHORIZED', MESSAGES.badSignature);
     const session = await this.openSession(code);
     const body = req.rawBody && req.rawBody.length > 0 ? req.rawBody.toString('utf8') : null;
     if (!signatureMatches(requestSignature(session.secret, signedPath(req.path), nonce, body), signature)) {
