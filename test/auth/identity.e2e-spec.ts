@@ -140,6 +140,21 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     expect(jwks.body.keys[0].d).toBeUndefined();
   });
 
+  it('rotating the signing key: new tokens use the new key, old ones verify until they expire', async () => {
+    const tokens = t.app.get(TokenService);
+    const keys = t.app.get(SigningKeysService);
+    const s = await signIn(t, { username: 'ivan', password: 'ivan-password' });
+    const [row] = await ds.query('SELECT user_id FROM session WHERE code = $1', [s.session]);
+    const before = await tokens.issueAccessToken({ userId: row.user_id, session: s.session });
+    const oldKid = keys.active('access').kid;
+    const newKid = await keys.rotate('access');
+    const after = await tokens.issueAccessToken({ userId: row.user_id, session: s.session });
+    const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()).kid;
+    expect([kidOf(before.token), kidOf(after.token)]).toEqual([oldKid, newKid]);
+    for (const token of [before.token, after.token]) expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    expect((await t.http.get('/oauth2/jwks')).body.keys.map((k: { kid: string }) => k.kid).sort()).toEqual([oldKid, newKid].sort());
+  });
+
   it('authenticate (session + secret -> code) and authorize', async () => {
     const s = await signIn(t, { username: 'ivan', password: 'ivan-password' });
     const code = await t.http.post('/api/v1/authenticate').send({ session: s.session, secret: s.secret });

@@ -141,17 +141,6 @@ export class IdentityRepository {
     return code;
   }
 
-  /** Redeems a code once: the session it belongs to, or undefined (unknown, expired, used, session closed). */
-  async consumeAuthCode(code: string): Promise<{ sessionId: string; sessionCode: string; userId: string; clientId: string | null } | undefined> {
-    const [rows] = await this.ds.query<[{ sessionId: string; sessionCode: string; userId: string; clientId: string | null }[], number]>(
-      `UPDATE auth_code c SET consumed = now() FROM session s
-        WHERE c.code_hash = $1 AND c.consumed IS NULL AND c.expires > now() AND s.id = c.session_id AND s.closed IS NULL
-        RETURNING s.id AS "sessionId", s.code AS "sessionCode", s.user_id AS "userId", s.client_id AS "clientId"`,
-      [sha256(code)],
-    );
-    return rows[0];
-  }
-
   /** Records (session, nonce); false when it was seen before. */
   async useNonce(sessionId: string, nonce: string): Promise<boolean> {
     const rows = await this.ds.query(`INSERT INTO used_nonce (session_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [sessionId, nonce]);
