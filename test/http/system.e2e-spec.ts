@@ -64,3 +64,19 @@ describe('connection test, server time, health, docs', () => {
     expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('readiness when the database goes away', () => {
+  it('/health/ready answers 503 while /health stays live', async () => {
+    const t = await startTestApp();
+    try {
+      expect((await t.http.get('/health/ready')).status).toBe(200);
+      await t.db.drop(); // terminates the app's connections and removes its database
+      const ready = await t.http.get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toEqual({ error: { code: 503, message: 'Service Unavailable', requestId: expect.any(String) } });
+      expect((await t.http.get('/health')).status).toBe(200);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
