@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { EventLogModule } from './modules/event-log/event-log.module.js';
+import { OidcModule } from './modules/oidc/oidc.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 
 export interface AppModuleOptions {
@@ -36,6 +37,7 @@ export class AppModule {
         SystemModule,
         EventLogModule,
         AuthModule,
+        OidcModule,
         ...imports,
       ],
     };

@@ -42,6 +42,9 @@ export interface AppConfig {
     bootstrapAdmin: { username: string; password?: string };
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
   };
+  oauth: {
+    bootstrapClient: { id?: string; secret?: string; redirectUris: string[] };
+  };
 }
 
 export class ConfigError extends Error {
@@ -98,6 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       legacyRefreshGrace: vars.LEGACY_REFRESH_GRACE_SECONDS,
       bootstrapAdmin: { username: vars.BOOTSTRAP_ADMIN_USERNAME, password: vars.BOOTSTRAP_ADMIN_PASSWORD },
       argon2: { memoryCost: vars.ARGON2_MEMORY_KIB, timeCost: vars.ARGON2_TIME_COST, parallelism: vars.ARGON2_PARALLELISM },
+    },
+    oauth: {
+      bootstrapClient: {
+        id: vars.BOOTSTRAP_CLIENT_ID,
+        secret: vars.BOOTSTRAP_CLIENT_SECRET,
+        redirectUris: vars.BOOTSTRAP_CLIENT_REDIRECT_URIS.split(',').map((s) => s.trim()).filter(Boolean),
+      },
     },
   };
 }

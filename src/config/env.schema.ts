@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -110,4 +110,13 @@ export class EnvironmentVariables {
 
   @Type(() => Number) @IsInt() @Min(1) @Max(16)
   ARGON2_PARALLELISM = 1;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{3,100}$/, { message: 'BOOTSTRAP_CLIENT_ID must be 3-100 letters, digits or ._-' })
+  BOOTSTRAP_CLIENT_ID?: string;
+
+  @IsOptional() @IsString() @MinLength(16) @MaxLength(200)
+  BOOTSTRAP_CLIENT_SECRET?: string;
+
+  @IsString() @MaxLength(8000) @Matches(/^(|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, { message: 'BOOTSTRAP_CLIENT_REDIRECT_URIS must be comma-separated http(s) URLs' })
+  BOOTSTRAP_CLIENT_REDIRECT_URIS = '';
 }

@@ -9,6 +9,7 @@ import { UsedNonce } from '../modules/auth/entities/used-nonce.entity.js';
 import { User } from '../modules/auth/entities/user.entity.js';
 import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
 import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
+import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
 
 /**
  * Every TypeORM entity of the service, listed explicitly (globs break under Vitest and hide what exists).
@@ -28,4 +29,5 @@ export const ENTITIES: Function[] = [
   AuthCode,
   UsedNonce,
   SigningKey,
+  OAuthClient,
 ];
