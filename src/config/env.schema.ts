@@ -66,8 +66,8 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'TOKEN_ISSUER must be an http(s) URL' })
   TOKEN_ISSUER?: string;
 
-  @IsString() @MaxLength(200)
-  TOKEN_AUDIENCE = 'platform';
+  @IsString() @MaxLength(200) @Matches(/^[a-z][a-z0-9+.-]*:\S+$/i, { message: 'TOKEN_AUDIENCE must be an absolute URI (a resource indicator), e.g. urn:platform:api' })
+  TOKEN_AUDIENCE = 'urn:platform:api';
 
   @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
   ACCESS_TOKEN_TTL_SECONDS = 3600;

@@ -10,6 +10,7 @@ import { User } from '../modules/auth/entities/user.entity.js';
 import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
 import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
 import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
+import { OidcModel } from '../modules/oidc/oidc-model.entity.js';
 
 /**
  * Every TypeORM entity of the service, listed explicitly (globs break under Vitest and hide what exists).
@@ -30,4 +31,5 @@ export const ENTITIES: Function[] = [
   UsedNonce,
   SigningKey,
   OAuthClient,
+  OidcModel,
 ];

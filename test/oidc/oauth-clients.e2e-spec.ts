@@ -36,7 +36,7 @@ describe('OAuth client administration', () => {
   it('create shows the secret once; list and get never do', async () => {
     const created = await post('/create', { client_id: 'svc', name: 'Service', grant_types: ['client_credentials'], response_types: [], can_sign_up: true });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ client_id: 'svc', public: false, can_sign_up: true, scope: 'openid profile email offline_access' });
+    expect(created.body).toMatchObject({ client_id: 'svc', public: false, can_sign_up: true, scope: 'openid profile email offline_access api' });
     expect(created.body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const list = await post('/list');
     expect(list.body.map((c: { client_id: string }) => c.client_id)).toEqual(['svc', 'web-app']);

@@ -19,7 +19,8 @@ import { TokenService } from './tokens/token.service.js';
 
 /**
  * Identity: users, sessions, sign up/in/out, request signing, tokens, legacy logins, and the global API
- * guard. Public services for other modules: SignInService (the one credential check), TokenService.
+ * guard. Public services for other modules: SignInService (the one credential check), TokenService,
+ * SigningKeysService (the OAuth provider signs with the same keys and serves their JWKS).
  */
 @Module({
   controllers: [SignController, ProfileController, LegacyLoginController, AccountController, JwksController],
@@ -37,6 +38,6 @@ import { TokenService } from './tokens/token.service.js';
     IdentityBootstrapService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [SignInService, TokenService],
+  exports: [SignInService, TokenService, SigningKeysService],
 })
 export class AuthModule {}

@@ -7,12 +7,11 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { IdentityRepository } from './identity.repository.js';
 import { SignUpService } from './sign-up.service.js';
-import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 const PURGE_EVERY_MS = 60_000;
 
 /**
- * At start: signing keys exist, and an administrator exists (BOOTSTRAP_ADMIN_*; a generated password is
+ * At start: an administrator exists (BOOTSTRAP_ADMIN_*; a generated password is
  * printed once). While running: used nonces and old authorization codes are purged every minute.
  */
 @Injectable()
@@ -21,7 +20,6 @@ export class IdentityBootstrapService implements OnApplicationBootstrap, OnModul
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    private readonly keys: SigningKeysService,
     private readonly signUp: SignUpService,
     private readonly repo: IdentityRepository,
     private readonly logger: PinoLogger,
@@ -31,7 +29,6 @@ export class IdentityBootstrapService implements OnApplicationBootstrap, OnModul
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.keys.ensureKeys();
     await this.ensureAdministrator();
     this.purgeTimer = setInterval(() => void this.repo.purge(this.config.auth.nonceWindow).catch((err: Error) => this.logger.warn({ err }, 'purge failed')), PURGE_EVERY_MS);
     this.purgeTimer.unref();

@@ -4,7 +4,11 @@ import { ApiContract } from '../../common/errors/api-contract.js';
 import { Public } from '../../common/security/auth-context.js';
 import { TokenService } from './tokens/token.service.js';
 
-/** The public keys of access tokens (the OAuth server serves this route once it is mounted). */
+/**
+ * The public keys of access tokens, read fresh from the key table: Nest routes come before the provider's
+ * mount, so this answers /oauth2/jwks and a rotated key shows at once (oidc-provider's key set is fixed when
+ * it is built).
+ */
 @ApiTags('oauth2')
 @ApiContract('oauth')
 @Public()

@@ -33,7 +33,10 @@ export interface ClientView {
   updated: Date;
 }
 
-const DEFAULT_SCOPE = 'openid profile email offline_access';
+const DEFAULT_SCOPE = 'openid profile email offline_access api';
+/** What the provider serves so far; the others arrive with their grants. */
+const PROVIDER_GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
+const PROVIDER_RESPONSE_TYPES = new Set(['code']);
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
 
@@ -129,6 +132,27 @@ export class OAuthClientsService {
     await this.update(clientId, settings);
     if (secret) await this.ds.getRepository(OAuthClient).update({ clientId }, { secretHash: hashSecret(secret) });
     return undefined;
+  }
+
+  /**
+   * The client as oidc-provider's metadata. Confidential clients authenticate with client_secret_post: the
+   * request shim turns HTTP Basic into body credentials and replaces the secret with its hash, which is what
+   * is registered here. Only the grants and response types the provider serves are listed.
+   */
+  async providerMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
+    const c = await this.ds.getRepository(OAuthClient).findOneBy({ clientId });
+    if (!c) return undefined;
+    const grantTypes = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g));
+    const responseTypes = grantTypes.includes('authorization_code') ? c.responseTypes.filter((r) => PROVIDER_RESPONSE_TYPES.has(r)) : [];
+    return {
+      client_id: c.clientId,
+      client_name: c.name,
+      ...(c.secretHash ? { client_secret: c.secretHash, token_endpoint_auth_method: 'client_secret_post' } : { token_endpoint_auth_method: 'none' }),
+      redirect_uris: c.redirectUris,
+      grant_types: grantTypes,
+      response_types: responseTypes,
+      scope: c.scope,
+    };
   }
 
   private async find(clientId: string): Promise<OAuthClient> {

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { OAuthClientsController } from './oauth-clients.controller.js';
 import { OAuthClientsService } from './oauth-clients.service.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { OidcBootstrapService } from './oidc-bootstrap.service.js';
+import { OidcProviderService } from './oidc-provider.service.js';
 
 /**
- * The OAuth 2.0 / OpenID Connect server. So far: the client registry and its administration; the provider
- * itself (oidc-provider under /oauth2) builds on OAuthClientsService.
+ * The OAuth 2.0 / OpenID Connect server: oidc-provider under /oauth2 (OidcProviderService), the client
+ * registry and its administration.
  */
 @Module({
+  imports: [AuthModule],
   controllers: [OAuthClientsController],
-  providers: [OAuthClientsService, OidcBootstrapService],
+  providers: [OAuthClientsService, OidcBootstrapService, OidcProviderService],
   exports: [OAuthClientsService],
 })
 export class OidcModule {}

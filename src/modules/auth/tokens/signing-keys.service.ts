@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
@@ -37,7 +37,7 @@ const RELOAD_MIN_INTERVAL_MS = 5_000;
  * rotatable; a retired key keeps verifying until the tokens it signed have expired.
  */
 @Injectable()
-export class SigningKeysService {
+export class SigningKeysService implements OnModuleInit {
   private keys = new Map<string, LoadedKey>();
   private loadedAt = 0;
 
@@ -45,6 +45,10 @@ export class SigningKeysService {
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): Promise<void> {
+    return this.ensureKeys();
+  }
 
   /** Creates the missing active keys (one instance at a time) and loads them all. */
   async ensureKeys(): Promise<void> {
@@ -70,7 +74,7 @@ export class SigningKeysService {
 
   active(use: SigningKeyUse): LoadedKey {
     for (const k of this.keys.values()) if (k.use === use && !k.retired) return k;
-    throw new Error(`no active ${use} signing key: ensureKeys() was not called`);
+    throw new Error(`no active ${use} signing key`);
   }
 
   /** The key for a token's kid, reloading once if another instance rotated since we loaded. */
@@ -81,6 +85,20 @@ export class SigningKeysService {
       key = this.keys.get(kid);
     }
     return key?.use === use ? key : undefined;
+  }
+
+  /** Private JWKs of the access keys, the active one first (the OAuth provider signs with them). */
+  async privateAccessJwks(): Promise<JWK[]> {
+    const rows = await this.ds.query<{ kid: string; alg: string; privateJwk: JWK }[]>(
+      `SELECT kid, alg, private_jwk AS "privateJwk" FROM signing_key WHERE use = 'access' AND retired IS NULL`,
+    );
+    return rows.map((r) => ({ ...r.privateJwk, kid: r.kid, alg: r.alg, use: 'sig' }));
+  }
+
+  /** A secret derived from the active legacy key for `label` (cookie signing keys, say). */
+  derivedSecret(label: string): string {
+    const key = this.active('legacy').key;
+    return createHmac('sha256', key as Uint8Array).update(label).digest('base64url');
   }
 
   /** Public keys of access tokens that may still be in circulation. */

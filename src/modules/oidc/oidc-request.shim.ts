@@ -1,0 +1,42 @@
+import type { NextFunction, Request, Response } from 'express';
+import { hashSecret } from './oauth-clients.service.js';
+
+/** Endpoints where clients authenticate (paths relative to the /oauth2 mount). */
+const CLIENT_AUTH_PATHS = new Set(['/token', '/introspect', '/revoke']);
+
+function decodeBasic(header: string): { id: string; secret: string } | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+  if (!match) return undefined;
+  const text = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon < 0) return undefined;
+  // RFC 6749 2.3.1: both parts are form-urlencoded before Basic encoding.
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      return s;
+    }
+  };
+  return { id: decode(text.slice(0, colon)), secret: decode(text.slice(colon + 1)) };
+}
+
+/**
+ * Adapts requests to the provider at the client-authenticating endpoints: a JSON body is handed over as a
+ * form (the seed accepts JSON there); HTTP Basic credentials move into the body, so each client may use
+ * either way; and the presented secret is replaced by its SHA-256, which is what the registry keeps.
+ */
+export function oidcRequestShim(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method !== 'POST' || !CLIENT_AUTH_PATHS.has(req.path)) return next();
+  const body: Record<string, unknown> = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? { ...req.body } : {};
+  if (req.is('application/json')) req.headers['content-type'] = 'application/x-www-form-urlencoded';
+  const basic = typeof req.headers.authorization === 'string' ? decodeBasic(req.headers.authorization) : undefined;
+  if (basic && body.client_id === undefined && body.client_secret === undefined) {
+    body.client_id = basic.id;
+    body.client_secret = basic.secret;
+    delete req.headers.authorization;
+  }
+  if (typeof body.client_secret === 'string') body.client_secret = hashSecret(body.client_secret);
+  req.body = body;
+  next();
+}
