@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDENTITY_ENV } from '../support/identity.js';
+import { ADMIN, IDENTITY_ENV, signedPost, signIn } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const SECRET = 'service-secret-0123456789abcdef';
@@ -53,6 +53,25 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
     const res = await t.http.post('/oauth2/token').send({ grant_type: 'client_credentials', client_id: 'svc', client_secret: SECRET, scope: 'api' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 86_400, scope: 'api' });
+  });
+
+  it('a client_credentials token with the signup scope may sign users up; without it, or elsewhere, it may not', async () => {
+    const admin = await signIn(t, ADMIN);
+    expect((await signedPost(t, admin, '/admin/client/update', { client_id: 'svc', can_sign_up: true })).status).toBe(200);
+    const grant = async (clientId: string, secret: string, scope: string) =>
+      (await t.http.post('/oauth2/token').auth(clientId, secret).type('form').send({ grant_type: 'client_credentials', scope })).body;
+    const { access_token: withSignup } = await grant('svc', SECRET, 'api signup');
+    const ok = await t.http.post('/api/v1/sign/up').set('Authorization', `Bearer ${withSignup}`).send({ username: 'fromclient', password: 'client-made-pw' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ id: null, userid: expect.any(Number) });
+    expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${withSignup}`)).status).toBe(401);
+
+    const { access_token: apiOnly } = await grant('svc', SECRET, 'api');
+    expect((await t.http.post('/api/v1/sign/up').set('Authorization', `Bearer ${apiOnly}`).send({ username: 'nope', password: 'client-made-pw' })).status).toBe(403);
+
+    const other = await signedPost(t, admin, '/admin/client/create', { client_id: 'plain', name: 'Plain', grant_types: ['client_credentials'], response_types: [] });
+    const refused = await t.http.post('/oauth2/token').auth('plain', other.body.client_secret).type('form').send({ grant_type: 'client_credentials', scope: 'signup' });
+    expect(refused.body.error).toBe('invalid_scope');
   });
 
   it('answers RFC 6749 errors: wrong secret, unknown client, unsupported grant, missing grant', async () => {

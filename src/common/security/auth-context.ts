@@ -20,17 +20,28 @@ export interface AuthContext {
 declare module 'express-serve-static-core' {
   interface Request {
     auth?: AuthContext;
+    client?: ClientContext;
   }
 }
 
 export const IS_PUBLIC = 'auth:public';
 export const ADMIN_ONLY = 'auth:admin';
+export const CLIENT_SCOPE = 'auth:client-scope';
+
+/** A client acting on its own behalf (a client_credentials token: no user, no session). */
+export interface ClientContext {
+  clientId: string;
+  scope: string[];
+}
 
 /** The route needs no credentials. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** Only members of the administrator group. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
+
+/** Client-credentials tokens carrying `scope` may call the route too (they have no user or session). */
+export const ClientScope = (scope: string) => SetMetadata(CLIENT_SCOPE, scope);
 
 /** The caller's AuthContext (routes behind the guard always have one). */
 export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { ADMIN_ONLY, type AuthContext, IS_PUBLIC } from '../../common/security/auth-context.js';
+import { ADMIN_ONLY, type AuthContext, CLIENT_SCOPE, IS_PUBLIC } from '../../common/security/auth-context.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { MESSAGES } from './auth.messages.js';
@@ -32,10 +32,27 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
+    if (await this.asClient(req, this.reflector.getAllAndOverride<string | undefined>(CLIENT_SCOPE, targets))) return true;
     const auth = await this.authenticate(req);
     req.auth = auth;
     req.sessionLanguage = auth.language;
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !auth.admin) throw new DomainError('FORBIDDEN', MESSAGES.forbidden);
+    return true;
+  }
+
+  /**
+   * A client-credentials access token (no session) on a route that allows clients with `scope`: the request
+   * goes through as that client. Any other token without a session is refused by authenticate().
+   */
+  private async asClient(req: Request, scope: string | undefined): Promise<boolean> {
+    const token = req.headers.authorization?.replace(/^Bearer\s+/i, '').trim();
+    if (!scope || !token || this.tokens.kind(token) !== 'access') return false;
+    const result = await this.tokens.verifyAccessToken(token);
+    if (!result.ok) throw tokenError(result.reason);
+    if (result.claims.sid !== undefined) return false;
+    const granted = (result.claims.scope ?? '').split(' ');
+    if (!result.claims.client_id || !granted.includes(scope)) throw new DomainError('FORBIDDEN', MESSAGES.forbidden);
+    req.client = { clientId: result.claims.client_id, scope: granted };
     return true;
   }
 
@@ -48,6 +65,7 @@ export class AuthGuard implements CanActivate {
     if (kind === 'access') {
       const result = await this.tokens.verifyAccessToken(token);
       if (!result.ok) throw tokenError(result.reason);
+      if (result.claims.sid === undefined) throw new DomainError('UNAUTHORIZED', MESSAGES.sessionClosed);
       return this.context(await this.openSession(result.claims.sid, result.claims.sub), 'token', result.claims.scope);
     }
     if (kind === 'legacy') {

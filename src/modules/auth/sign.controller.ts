@@ -5,7 +5,7 @@ import { ApiContract } from '../../common/errors/api-contract.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { requestLanguage } from '../../common/i18n/language.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
-import { AdminOnly, Auth, type AuthContext, Public } from '../../common/security/auth-context.js';
+import { AdminOnly, Auth, type AuthContext, ClientScope, Public } from '../../common/security/auth-context.js';
 import { AuthenticateDto, AuthorizeDto, AuthorizeResponseDto, SignInDto, SignInResponseDto, SignOutDto, SignUpDto, SignUpResponseDto } from './auth.dto.js';
 import { requestOrigin } from './request-origin.js';
 import { SessionsService } from './sessions.service.js';
@@ -46,8 +46,12 @@ export class SignController {
 
   @Post('sign/up')
   @AdminOnly()
+  @ClientScope('signup')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Register a user (administrators)', description: 'Duplicate username, email or phone: 400 with the seed message.' })
+  @ApiOperation({
+    summary: 'Register a user (administrators, or a client_credentials token with the signup scope)',
+    description: 'Duplicate username, email or phone: 400 with the seed message.',
+  })
   @ApiOkResponse({ type: SignUpResponseDto })
   signUp(@Body() body: SignUpDto) {
     return this.signUpService.signUp({ ...body, type: body.type ?? 'physical' });

@@ -37,6 +37,7 @@ const DEFAULT_SCOPE = 'openid profile email offline_access api';
 /** What the provider serves so far; the others arrive with their grants. */
 const PROVIDER_GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
 const PROVIDER_RESPONSE_TYPES = new Set(['code']);
+export const SIGNUP_SCOPE = 'signup';
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
 
@@ -151,7 +152,8 @@ export class OAuthClientsService {
       redirect_uris: c.redirectUris,
       grant_types: grantTypes,
       response_types: responseTypes,
-      scope: c.scope,
+      // The signup scope is how a client's sign-up permission reaches its tokens (see ClientScope).
+      scope: [...c.scope.split(' ').filter((x) => x !== SIGNUP_SCOPE), ...(c.canSignUp ? [SIGNUP_SCOPE] : [])].join(' '),
     };
   }
 

@@ -7,7 +7,7 @@ import { ContractRegistry } from '../../common/errors/contract-registry.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { SigningKeysService } from '../auth/tokens/signing-keys.service.js';
-import { OAuthClientsService } from './oauth-clients.service.js';
+import { OAuthClientsService, SIGNUP_SCOPE } from './oauth-clients.service.js';
 import { postgresAdapter, purgeExpired } from './oidc.adapter.js';
 import { oidcRequestShim } from './oidc-request.shim.js';
 
@@ -65,7 +65,7 @@ export class OidcProviderService implements OnModuleInit, OnModuleDestroy {
         revocation: '/revoke',
         end_session: '/logout',
       },
-      scopes: ['openid', 'profile', 'email', 'offline_access', 'api'],
+      scopes: ['openid', 'profile', 'email', 'offline_access', 'api', SIGNUP_SCOPE],
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
@@ -77,7 +77,7 @@ export class OidcProviderService implements OnModuleInit, OnModuleDestroy {
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx, resource) => {
             if (resource !== audience) throw new Error('unknown resource');
-            return { audience, scope: 'api openid profile email', accessTokenFormat: 'jwt', accessTokenTTL: accessTokenTtl, jwt: { sign: { alg: 'ES256' } } };
+            return { audience, scope: `api openid profile email ${SIGNUP_SCOPE}`, accessTokenFormat: 'jwt', accessTokenTTL: accessTokenTtl, jwt: { sign: { alg: 'ES256' } } };
           },
         },
       },

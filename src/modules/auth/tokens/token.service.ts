@@ -7,8 +7,8 @@ import { SigningKeysService } from './signing-keys.service.js';
 
 export interface AccessTokenClaims {
   sub: string;
-  /** The session code the token is bound to. */
-  sid: string;
+  /** The session code the token is bound to; absent from client-credentials tokens. */
+  sid?: string;
   client_id: string | null;
   scope: string | null;
   exp: number;
@@ -57,7 +57,7 @@ export class TokenService {
     if (!key) return { ok: false, reason: 'invalid' };
     return check(
       jwtVerify(token, key.verifyKey, { algorithms: ['ES256'], issuer: this.config.auth.issuer, audience: this.config.auth.audience, typ: 'at+jwt' }),
-      (p): p is JWTPayload & AccessTokenClaims => typeof p.sub === 'string' && typeof p.sid === 'string',
+      (p): p is JWTPayload & AccessTokenClaims => typeof p.sub === 'string' && (p.sid === undefined || typeof p.sid === 'string'),
     );
   }
 
