@@ -33,6 +33,16 @@ describe('OAuth client administration', () => {
     expect(row.secret_hash).not.toContain('bootstrap-secret');
   });
 
+  it('a bootstrap client without redirect URIs gets only the grants that need none', async () => {
+    const other = await startTestApp({ env: { ...IDENTITY_ENV, BOOTSTRAP_CLIENT_ID: 'backend', BOOTSTRAP_CLIENT_SECRET: 'bootstrap-secret-0123456789' } });
+    try {
+      const res = await signedPost(other, await signIn(other, ADMIN), '/admin/client/get', { client_id: 'backend' });
+      expect(res.body).toMatchObject({ grant_types: ['refresh_token', 'password', 'client_credentials'], response_types: [], redirect_uris: [] });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('create shows the secret once; list and get never do', async () => {
     const created = await post('/create', { client_id: 'svc', name: 'Service', grant_types: ['client_credentials'], response_types: [], can_sign_up: true });
     expect(created.status).toBe(200);

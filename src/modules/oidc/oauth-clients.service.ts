@@ -113,15 +113,18 @@ export class OAuthClientsService {
   }
 
   /**
-   * Makes the configured bootstrap client exist with every grant and response type, first-party. Without a
+   * Makes the configured bootstrap client exist with every grant and response type (those that redirect only
+   * when it has redirect URIs), first-party. Without a
    * configured secret an existing client keeps its own, and a new one gets a generated secret (returned).
    */
   async ensure(clientId: string, secret: string | undefined, redirectUris: string[]): Promise<string | undefined> {
+    // Without redirect URIs the redirecting grants cannot work: the client gets the others only.
+    const redirecting = redirectUris.length > 0;
     const settings = {
       name: clientId,
       redirect_uris: redirectUris,
-      grant_types: [...GRANT_TYPES],
-      response_types: [...RESPONSE_TYPES],
+      grant_types: GRANT_TYPES.filter((g) => redirecting || (g !== 'authorization_code' && g !== 'implicit')),
+      response_types: redirecting ? [...RESPONSE_TYPES] : [],
       first_party: true,
     };
     const existing = await this.ds.getRepository(OAuthClient).findOneBy({ clientId });
