@@ -38,12 +38,16 @@ const DEFAULT_SCOPE = 'openid profile email offline_access api';
 const PROVIDER_GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
 const PROVIDER_RESPONSE_TYPES = new Set(['code']);
 export const SIGNUP_SCOPE = 'signup';
+/** How long a process reuses a client's provider metadata; changes made here take effect at once. */
+const METADATA_CACHE_MS = 2_000;
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
 
 /** OAuth clients: created, listed, changed, re-keyed and deleted by administrators; secrets shown once. */
 @Injectable()
 export class OAuthClientsService {
+  private readonly metadataCache = new Map<string, { metadata: Record<string, unknown> | undefined; until: number }>();
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async create(input: ClientSettings & { name: string }, secret: string = newSecret()): Promise<ClientView & { client_secret?: string }> {
@@ -94,6 +98,7 @@ export class OAuthClientsService {
     };
     checkConsistent(next);
     await this.ds.getRepository(OAuthClient).save(next);
+    this.metadataCache.delete(clientId);
     return this.get(clientId);
   }
 
@@ -103,12 +108,14 @@ export class OAuthClientsService {
     if (!client.secretHash) throw new DomainError('BAD_REQUEST', `Client "${clientId}" is public and has no secret`);
     const secret = newSecret();
     await this.ds.getRepository(OAuthClient).update({ clientId }, { secretHash: hashSecret(secret), updated: new Date() });
+    this.metadataCache.delete(clientId);
     return { client_id: clientId, client_secret: secret };
   }
 
   async delete(clientId: string): Promise<{ deleted: boolean }> {
     await this.find(clientId);
     await this.ds.getRepository(OAuthClient).delete({ clientId });
+    this.metadataCache.delete(clientId);
     return { deleted: true };
   }
 
@@ -135,6 +142,7 @@ export class OAuthClientsService {
     }
     await this.update(clientId, settings);
     if (secret) await this.ds.getRepository(OAuthClient).update({ clientId }, { secretHash: hashSecret(secret) });
+    this.metadataCache.delete(clientId);
     return undefined;
   }
 
@@ -144,6 +152,15 @@ export class OAuthClientsService {
    * is registered here. Only the grants and response types the provider serves are listed.
    */
   async providerMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
+    const cached = this.metadataCache.get(clientId);
+    if (cached && cached.until > Date.now()) return cached.metadata;
+    const metadata = await this.loadMetadata(clientId);
+    if (this.metadataCache.size >= 1000) this.metadataCache.clear();
+    this.metadataCache.set(clientId, { metadata, until: Date.now() + METADATA_CACHE_MS });
+    return metadata;
+  }
+
+  private async loadMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
     const c = await this.ds.getRepository(OAuthClient).findOneBy({ clientId });
     if (!c) return undefined;
     const grantTypes = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g));
