@@ -9,7 +9,7 @@ import { MESSAGES } from './auth.messages.js';
 import { IdentityRepository, type OpenSession } from './identity.repository.js';
 import { OpenSessionCache } from './open-session.cache.js';
 import { requestSignature, signatureMatches, signedPath } from './request-signature.js';
-import { TokenService } from './tokens/token.service.js';
+import { type AccessTokenClaims, TokenService } from './tokens/token.service.js';
 
 const NONCE = /^\d{1,19}$/;
 
@@ -32,8 +32,8 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
-    if (await this.asClient(req, this.reflector.getAllAndOverride<string | undefined>(CLIENT_SCOPE, targets))) return true;
-    const auth = await this.authenticate(req);
+    const auth = await this.authenticate(req, this.reflector.getAllAndOverride<string | undefined>(CLIENT_SCOPE, targets));
+    if (!auth) return true; // a client acting for itself, on a route that allows it
     req.auth = auth;
     req.sessionLanguage = auth.language;
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !auth.admin) throw new DomainError('FORBIDDEN', MESSAGES.forbidden);
@@ -41,22 +41,18 @@ export class AuthGuard implements CanActivate {
   }
 
   /**
-   * A client-credentials access token (no session) on a route that allows clients with `scope`: the request
-   * goes through as that client. Any other token without a session is refused by authenticate().
+   * A client-credentials access token (no user, no session) passes only on a route that allows clients with
+   * `scope` (@ClientScope) and only when the token carries that scope; the request then goes on as the client.
    */
-  private async asClient(req: Request, scope: string | undefined): Promise<boolean> {
-    const token = req.headers.authorization?.replace(/^Bearer\s+/i, '').trim();
-    if (!scope || !token || this.tokens.kind(token) !== 'access') return false;
-    const result = await this.tokens.verifyAccessToken(token);
-    if (!result.ok) throw tokenError(result.reason);
-    if (result.claims.sid !== undefined) return false;
-    const granted = (result.claims.scope ?? '').split(' ');
-    if (!result.claims.client_id || !granted.includes(scope)) throw new DomainError('FORBIDDEN', MESSAGES.forbidden);
-    req.client = { clientId: result.claims.client_id, scope: granted };
-    return true;
+  private asClient(req: Request, claims: AccessTokenClaims, scope: string | undefined): null {
+    const granted = (claims.scope ?? '').split(' ');
+    if (!scope) throw new DomainError('UNAUTHORIZED', MESSAGES.sessionClosed);
+    if (!claims.client_id || !granted.includes(scope)) throw new DomainError('FORBIDDEN', MESSAGES.forbidden);
+    req.client = { clientId: claims.client_id, scope: granted };
+    return null;
   }
 
-  private async authenticate(req: Request): Promise<AuthContext> {
+  private async authenticate(req: Request, clientScope: string | undefined): Promise<AuthContext | null> {
     if (req.headers.signature !== undefined || req.headers.nonce !== undefined) return this.bySignature(req);
     const header = req.headers.authorization;
     if (!header) throw new DomainError('UNAUTHORIZED', MESSAGES.unauthorized);
@@ -65,7 +61,7 @@ export class AuthGuard implements CanActivate {
     if (kind === 'access') {
       const result = await this.tokens.verifyAccessToken(token);
       if (!result.ok) throw tokenError(result.reason);
-      if (result.claims.sid === undefined) throw new DomainError('UNAUTHORIZED', MESSAGES.sessionClosed);
+      if (result.claims.sid === undefined) return this.asClient(req, result.claims, clientScope);
       return this.context(await this.openSession(result.claims.sid, result.claims.sub), 'token', result.claims.scope);
     }
     if (kind === 'legacy') {
