@@ -11,6 +11,7 @@ import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
 import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
 import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
 import { OidcModel } from '../modules/oidc/oidc-model.entity.js';
+import { RefreshToken } from '../modules/oidc/refresh-token.entity.js';
 
 /**
  * Every TypeORM entity of the service, listed explicitly (globs break under Vitest and hide what exists).
@@ -32,4 +33,5 @@ export const ENTITIES: Function[] = [
   SigningKey,
   OAuthClient,
   OidcModel,
+  RefreshToken,
 ];

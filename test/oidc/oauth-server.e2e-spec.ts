@@ -87,3 +87,65 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
     expect(missing.body.error).toBe('invalid_request');
   });
 });
+
+describe('password and refresh_token grants', () => {
+  let t: TestApp;
+  let issuer: URL;
+  let config: client.Configuration;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ...IDENTITY_ENV, AUTH_LOCK_THRESHOLD: '3', BOOTSTRAP_CLIENT_ID: 'web', BOOTSTRAP_CLIENT_SECRET: SECRET } });
+    issuer = new URL(`${t.baseUrl}/oauth2`);
+    config = await client.discovery(issuer, 'web', SECRET, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
+  });
+  afterAll(() => t.close());
+
+  const password = (params: Record<string, string>) => client.genericGrantRequest(config, 'password', params);
+
+  it('username + password: access (works on the API), refresh and a verified id_token, and the session', async () => {
+    const tokens = await password({ username: ADMIN.username, password: ADMIN.password, scope: 'openid profile email api' });
+    expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 3600, session: expect.stringMatching(/^[0-9a-f]{40}$/), refresh_token: expect.any(String) });
+    expect(tokens.claims()).toMatchObject({ sub: expect.any(String), preferred_username: ADMIN.username, sid: tokens.session });
+    const whoami = await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${tokens.access_token}`);
+    expect(whoami.status).toBe(200);
+    expect(whoami.body.session.code).toBe(tokens.session);
+  });
+
+  it('accepts JSON bodies; without openid/profile/email there is no id_token', async () => {
+    const res = await t.http.post('/oauth2/token').send({ grant_type: 'password', client_id: 'web', client_secret: SECRET, username: ADMIN.username, password: ADMIN.password, scope: 'api' });
+    expect(res.status).toBe(200);
+    expect(res.body.id_token).toBeUndefined();
+    expect(res.body.refresh_token).toEqual(expect.any(String));
+  });
+
+  it('wrong password: invalid_grant, counted toward the lockout', async () => {
+    await signedPost(t, await signIn(t, ADMIN), '/sign/up', { username: 'grantee', password: 'grantee-password' });
+    for (let i = 0; i < 3; i++) {
+      const res = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'password', username: 'grantee', password: 'bad' });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_grant');
+    }
+    const locked = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'password', username: 'grantee', password: 'grantee-password' });
+    expect(locked.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/locked/) });
+  });
+
+  it('refresh rotates; reusing a rotated refresh token revokes the grant and closes the session', async () => {
+    const first = await password({ username: ADMIN.username, password: ADMIN.password, scope: 'api' });
+    const second = await client.refreshTokenGrant(config, first.refresh_token!);
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect(second.session).toBe(first.session);
+    expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${second.access_token}`)).status).toBe(200);
+
+    const reuse = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    expect(reuse.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/reused/) });
+    expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${second.access_token}`)).status).toBe(401);
+    const afterRevoke = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'refresh_token', refresh_token: second.refresh_token });
+    expect(afterRevoke.body.error).toBe('invalid_grant');
+  });
+
+  it('sign out closes the session for refresh too', async () => {
+    const tokens = await password({ username: ADMIN.username, password: ADMIN.password, scope: 'api' });
+    await t.http.post('/api/v1/sign/out').set('Authorization', `Bearer ${tokens.access_token}`).send({});
+    const res = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    expect(res.body.error).toBe('invalid_grant');
+  });
+});

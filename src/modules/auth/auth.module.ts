@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AccountsService } from './accounts.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { IdentityBootstrapService } from './bootstrap.service.js';
 import { IdentityRepository } from './identity.repository.js';
@@ -27,6 +28,7 @@ import { TokenService } from './tokens/token.service.js';
   providers: [
     IdentityRepository,
     OpenSessionCache,
+    AccountsService,
     PasswordService,
     SignInService,
     SessionsService,
@@ -38,6 +40,6 @@ import { TokenService } from './tokens/token.service.js';
     IdentityBootstrapService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [SignInService, TokenService, SigningKeysService],
+  exports: [SignInService, TokenService, SigningKeysService, AccountsService],
 })
 export class AuthModule {}

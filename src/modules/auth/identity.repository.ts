@@ -152,6 +152,21 @@ export class IdentityRepository {
     await this.ds.query(`DELETE FROM auth_code WHERE expires < now() - interval '1 day'`);
   }
 
+  async openSessionById(id: string): Promise<{ code: string; userId: string } | undefined> {
+    const [row] = await this.ds.query<{ code: string; userId: string }[]>(
+      `SELECT s.code, s.user_id AS "userId" FROM session s JOIN app_user u ON u.id = s.user_id AND u.status = 'active'
+        WHERE s.id = $1 AND s.closed IS NULL`,
+      [id],
+    );
+    return row;
+  }
+
+  /** Closes a session by id; returns its code when it was open. */
+  async closeSessionById(id: string): Promise<string | undefined> {
+    const [rows] = await this.ds.query<[{ code: string }[], number]>(`UPDATE session SET closed = now() WHERE id = $1 AND closed IS NULL RETURNING code`, [id]);
+    return rows[0]?.code;
+  }
+
   async groupsOf(userId: string, m: EntityManager = this.ds.manager): Promise<string[]> {
     const rows = await m.query<{ code: string }[]>(
       `SELECT g.code FROM user_group_member mb JOIN user_group g ON g.id = mb.group_id WHERE mb.user_id = $1 ORDER BY g.code`,

@@ -35,7 +35,7 @@ export interface ClientView {
 
 const DEFAULT_SCOPE = 'openid profile email offline_access api';
 /** What the provider serves so far; the others arrive with their grants. */
-const PROVIDER_GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
+const PROVIDER_GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'password']);
 const PROVIDER_RESPONSE_TYPES = new Set(['code']);
 export const SIGNUP_SCOPE = 'signup';
 /** How long a process reuses a client's provider metadata; changes made here take effect at once. */

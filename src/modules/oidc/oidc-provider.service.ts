@@ -8,6 +8,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { SigningKeysService } from '../auth/tokens/signing-keys.service.js';
 import { OAuthClientsService, SIGNUP_SCOPE } from './oauth-clients.service.js';
+import { OAuthGrantsService } from './oauth-grants.service.js';
 import { postgresAdapter, purgeExpired } from './oidc.adapter.js';
 import { oidcRequestShim } from './oidc-request.shim.js';
 
@@ -18,7 +19,8 @@ const CLIENT_CREDENTIALS_TTL = 86_400;
 /**
  * oidc-provider 9 mounted under /oauth2 of the Nest Express app, issuer TOKEN_ISSUER, signing with the
  * identity module's keys (so /oauth2/jwks is the same key set the API guard trusts), storing everything in
- * PostgreSQL. So far: discovery, JWKS and client_credentials (JWT access tokens for TOKEN_AUDIENCE).
+ * PostgreSQL. So far: discovery, JWKS, client_credentials (JWT access tokens for TOKEN_AUDIENCE), and the
+ * password and refresh_token grants (OAuthGrantsService: tokens bound to our sessions).
  * Introspection and revocation are switched on for what the provider stores (refresh tokens); JWT access
  * tokens are not stored, so introspecting and revoking those needs our own handling (the session check).
  */
@@ -30,6 +32,7 @@ export class OidcProviderService implements OnModuleInit, OnModuleDestroy {
     private readonly adapterHost: HttpAdapterHost,
     private readonly keys: SigningKeysService,
     private readonly clients: OAuthClientsService,
+    private readonly grants: OAuthGrantsService,
     private readonly contracts: ContractRegistry,
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,6 +41,7 @@ export class OidcProviderService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     const provider = new Provider(this.config.auth.issuer, await this.configuration());
     provider.proxy = this.config.http.trustProxy;
+    this.grants.register(provider);
     this.adapterHost.httpAdapter.use('/oauth2', oidcRequestShim, provider.callback());
     this.contracts.register('/oauth2', 'oauth');
     this.purgeTimer = setInterval(() => void purgeExpired(this.ds).catch(() => {}), PURGE_EVERY_MS);
@@ -81,7 +85,13 @@ export class OidcProviderService implements OnModuleInit, OnModuleDestroy {
           },
         },
       },
-      ttl: { ClientCredentials: CLIENT_CREDENTIALS_TTL, AccessToken: accessTokenTtl },
+      ttl: { ClientCredentials: CLIENT_CREDENTIALS_TTL, AccessToken: accessTokenTtl, IdToken: accessTokenTtl },
+      claims: {
+        openid: ['sub'],
+        profile: ['name', 'family_name', 'given_name', 'middle_name', 'preferred_username'],
+        email: ['email', 'email_verified'],
+        phone: ['phone_number', 'phone_number_verified'],
+      },
       findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     };
   }

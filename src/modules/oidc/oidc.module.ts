@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OAuthClientsController } from './oauth-clients.controller.js';
 import { OAuthClientsService } from './oauth-clients.service.js';
+import { OAuthGrantsService } from './oauth-grants.service.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { OidcBootstrapService } from './oidc-bootstrap.service.js';
 import { OidcProviderService } from './oidc-provider.service.js';
@@ -12,7 +13,7 @@ import { OidcProviderService } from './oidc-provider.service.js';
 @Module({
   imports: [AuthModule],
   controllers: [OAuthClientsController],
-  providers: [OAuthClientsService, OidcBootstrapService, OidcProviderService],
+  providers: [OAuthClientsService, OAuthGrantsService, OidcBootstrapService, OidcProviderService],
   exports: [OAuthClientsService],
 })
 export class OidcModule {}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { IdentityRepository } from './identity.repository.js';
+import { OpenSessionCache } from './open-session.cache.js';
+
+/** What other modules may know of a user and a session (the OAuth server's claims and session checks). */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly repo: IdentityRepository,
+    private readonly cache: OpenSessionCache,
+  ) {}
+
+  /** OpenID Connect standard claims of a user, or undefined. */
+  async claims(userId: string): Promise<Record<string, unknown> | undefined> {
+    const u = await this.repo.findUser(userId);
+    if (!u) return undefined;
+    return {
+      sub: u.id,
+      preferred_username: u.username,
+      name: u.name,
+      family_name: u.familyName ?? undefined,
+      given_name: u.givenName ?? undefined,
+      middle_name: u.patronymicName ?? undefined,
+      email: u.email ?? undefined,
+      email_verified: u.emailVerified,
+      phone_number: u.phone ?? undefined,
+      phone_number_verified: u.phoneVerified,
+    };
+  }
+
+  /** The open session with this id: its code and user, or undefined once it is closed. */
+  async openSession(sessionId: string): Promise<{ code: string; userId: string } | undefined> {
+    return this.repo.openSessionById(sessionId);
+  }
+
+  /** Closes a session (a reused refresh token revokes what it belonged to). */
+  async closeSession(sessionId: string): Promise<void> {
+    const code = await this.repo.closeSessionById(sessionId);
+    if (code) this.cache.forget([code]);
+  }
+}
