@@ -1,6 +1,7 @@
 // client_credentials grants/s through the full app (PostgreSQL-backed provider, client registry, request shim,
 // JWT access tokens) against a bare oidc-provider 9 with its in-memory adapter and the same token format, in one
-// run on one machine. Run: npm run bench:oauth (CONNECTIONS, DURATION; DATABASE_URL optional).
+// run on one machine; then password grants/s (argon2id-bound) on the full app.
+// Run: npm run bench:oauth (CONNECTIONS, DURATION; DATABASE_URL optional).
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -53,12 +54,25 @@ const { child } = await startServer({
   TOKEN_ISSUER: `http://127.0.0.1:${port}/oauth2`,
   BOOTSTRAP_CLIENT_ID: CLIENT.id,
   BOOTSTRAP_CLIENT_SECRET: CLIENT.secret,
+  BOOTSTRAP_ADMIN_USERNAME: 'bench',
+  BOOTSTRAP_ADMIN_PASSWORD: 'bench-admin-password',
+  AUTH_LOCK_THRESHOLD: '100',
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 });
 let full;
+let passwordGrant;
 try {
   await load(`http://127.0.0.1:${port}/oauth2/token`); // warm-up (also checks it works)
   full = await load(`http://127.0.0.1:${port}/oauth2/token`);
+  // The password grant is bound by argon2id (as sign-in is): fewer connections.
+  passwordGrant = await autocannon({
+    url: `http://127.0.0.1:${port}/oauth2/token`,
+    method: 'POST',
+    connections: 8,
+    duration,
+    headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=password&username=bench&password=bench-admin-password&scope=api',
+  });
 } finally {
   await stopServer(child);
   await rm(dataDir, { recursive: true, force: true });
@@ -80,6 +94,7 @@ const result = {
   fullApp: summary(full),
   bareProvider: summary(bareResult),
   ratio: Math.round((full.requests.average / bareResult.requests.average) * 100) / 100,
+  passwordGrant: { connections: 8, ...summary(passwordGrant) },
 };
 console.log(JSON.stringify(result, null, 2));
 await writeFile(path.join('bench', 'results', `oauth-${Date.now()}.json`), JSON.stringify(result, null, 2));
