@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Language } from '../../common/i18n/language.js';
+import { sha256Hex } from '../../common/security/hash.js';
 import type { User } from './entities/user.entity.js';
 
 /** The login columns a sign-in may use. */
@@ -31,7 +32,6 @@ export interface NewSession {
   refreshTtl: number;
 }
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const OPEN_SESSION_SQL = `
   SELECT s.id, s.code, s.secret, s.user_id AS "userId", u.username, s.client_id AS "clientId", l.code AS locale, s.updated,
@@ -137,7 +137,7 @@ export class IdentityRepository {
   /** A one-time authorization code for a session; only its hash is stored. */
   async createAuthCode(m: EntityManager, sessionId: string, ttl: number): Promise<string> {
     const code = randomBytes(48).toString('base64');
-    await m.query(`INSERT INTO auth_code (code_hash, session_id, expires) VALUES ($1, $2, now() + make_interval(secs => $3))`, [sha256(code), sessionId, ttl]);
+    await m.query(`INSERT INTO auth_code (code_hash, session_id, expires) VALUES ($1, $2, now() + make_interval(secs => $3))`, [sha256Hex(code), sessionId, ttl]);
     return code;
   }
 

@@ -6,7 +6,8 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import { MESSAGES } from './auth.messages.js';
-import { IdentityRepository, sha256 } from './identity.repository.js';
+import { sha256Hex } from '../../common/security/hash.js';
+import { IdentityRepository } from './identity.repository.js';
 import { OpenSessionCache } from './open-session.cache.js';
 import { AUTH_EVENTS } from './sign-in.service.js';
 
@@ -36,7 +37,7 @@ export class SessionsService {
 
   async authenticate(code: string, secret: string): Promise<{ code: string }> {
     const session = await this.repo.findOpenSession(code);
-    if (!session || !timingSafeEqual(Buffer.from(sha256(secret), 'hex'), Buffer.from(sha256(session.secret), 'hex'))) {
+    if (!session || !timingSafeEqual(Buffer.from(sha256Hex(secret), 'hex'), Buffer.from(sha256Hex(session.secret), 'hex'))) {
       throw new DomainError('UNAUTHORIZED', MESSAGES.badSecret);
     }
     return { code: await this.repo.transaction((m) => this.repo.createAuthCode(m, session.id, this.config.auth.authCodeTtl)) };

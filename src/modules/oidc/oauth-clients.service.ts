@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { sha256Hex } from '../../common/security/hash.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
 import { OAuthClient } from './oauth-client.entity.js';
 import { GRANT_TYPES, RESPONSE_TYPES } from './oauth-client.dto.js';
@@ -40,7 +41,6 @@ const PROVIDER_RESPONSE_TYPES = new Set(['code']);
 export const SIGNUP_SCOPE = 'signup';
 /** How long a process reuses a client's provider metadata; changes made here take effect at once. */
 const METADATA_CACHE_MS = 2_000;
-export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
 
 /** OAuth clients: created, listed, changed, re-keyed and deleted by administrators; secrets shown once. */
@@ -54,7 +54,7 @@ export class OAuthClientsService {
     const client = this.ds.getRepository(OAuthClient).create({
       clientId: input.client_id ?? randomBytes(12).toString('hex'),
       name: input.name,
-      secretHash: input.public ? null : hashSecret(secret),
+      secretHash: input.public ? null : sha256Hex(secret),
       redirectUris: input.redirect_uris ?? [],
       grantTypes: input.grant_types ?? ['authorization_code', 'refresh_token'],
       responseTypes: input.response_types ?? ['code'],
@@ -107,7 +107,7 @@ export class OAuthClientsService {
     const client = await this.find(clientId);
     if (!client.secretHash) throw new DomainError('BAD_REQUEST', `Client "${clientId}" is public and has no secret`);
     const secret = newSecret();
-    await this.ds.getRepository(OAuthClient).update({ clientId }, { secretHash: hashSecret(secret), updated: new Date() });
+    await this.ds.getRepository(OAuthClient).update({ clientId }, { secretHash: sha256Hex(secret), updated: new Date() });
     this.metadataCache.delete(clientId);
     return { client_id: clientId, client_secret: secret };
   }
@@ -141,7 +141,7 @@ export class OAuthClientsService {
       return generated;
     }
     await this.update(clientId, settings);
-    if (secret) await this.ds.getRepository(OAuthClient).update({ clientId }, { secretHash: hashSecret(secret) });
+    if (secret) await this.ds.getRepository(OAuthClient).update({ clientId }, { secretHash: sha256Hex(secret) });
     this.metadataCache.delete(clientId);
     return undefined;
   }

@@ -1,17 +1,17 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { sha256Hex } from '../../common/security/hash.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { AccountsService } from '../auth/accounts.service.js';
 import { SignInService } from '../auth/sign-in.service.js';
 import { TokenService } from '../auth/tokens/token.service.js';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** invalid_grant whose description the client sees (oidc-provider's own keeps a generic one). */
 function invalidGrant(description: string): errors.InvalidGrant {
@@ -66,7 +66,7 @@ export class OAuthGrantsService {
     if (!presented) throw new errors.InvalidRequest('refresh_token is required');
     const [row] = await this.ds.query<{ family: string; sessionId: string; clientId: string; scope: string | null; rotated: Date | null; expired: boolean }[]>(
       `SELECT family, session_id AS "sessionId", client_id AS "clientId", scope, rotated, expires < now() AS expired FROM refresh_token WHERE token_hash = $1`,
-      [sha256(presented)],
+      [sha256Hex(presented)],
     );
     if (!row || row.clientId !== ctx.oidc.client!.clientId) throw invalidGrant('invalid refresh token');
     if (row.rotated) {
@@ -78,7 +78,7 @@ export class OAuthGrantsService {
     if (row.expired) throw invalidGrant('refresh token expired');
     const session = await this.accounts.openSession(row.sessionId);
     if (!session) throw invalidGrant('the session of this refresh token is closed');
-    const [rotated] = await this.ds.query<[unknown[], number]>(`UPDATE refresh_token SET rotated = now() WHERE token_hash = $1 AND rotated IS NULL RETURNING 1`, [sha256(presented)]);
+    const [rotated] = await this.ds.query<[unknown[], number]>(`UPDATE refresh_token SET rotated = now() WHERE token_hash = $1 AND rotated IS NULL RETURNING 1`, [sha256Hex(presented)]);
     if (rotated.length !== 1) throw invalidGrant('invalid refresh token');
     const scope = this.grantedScope(ctx.oidc.params?.scope as string | undefined, row.scope ?? '');
     ctx.body = await this.issue(provider, ctx, { userId: session.userId, sessionId: row.sessionId, session: session.code, scope, family: row.family });
@@ -91,7 +91,7 @@ export class OAuthGrantsService {
     const refreshToken = randomBytes(32).toString('base64url');
     await this.ds.query(
       `INSERT INTO refresh_token (token_hash, family, session_id, client_id, scope, expires) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-      [sha256(refreshToken), g.family, g.sessionId, client.clientId, g.scope || null, this.config.auth.refreshTokenTtl],
+      [sha256Hex(refreshToken), g.family, g.sessionId, client.clientId, g.scope || null, this.config.auth.refreshTokenTtl],
     );
     const scopes = g.scope.split(' ');
     let idToken: string | undefined;

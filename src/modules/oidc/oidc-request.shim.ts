@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { hashSecret } from './oauth-clients.service.js';
+import { sha256Hex } from '../../common/security/hash.js';
 
 /** Endpoints where clients authenticate (paths relative to the /oauth2 mount). */
 const CLIENT_AUTH_PATHS = new Set(['/token', '/introspect', '/revoke']);
@@ -36,7 +36,7 @@ export function oidcRequestShim(req: Request, _res: Response, next: NextFunction
     body.client_secret = basic.secret;
     delete req.headers.authorization;
   }
-  if (typeof body.client_secret === 'string') body.client_secret = hashSecret(body.client_secret);
+  if (typeof body.client_secret === 'string') body.client_secret = sha256Hex(body.client_secret);
   req.body = body;
   next();
 }
