@@ -51,7 +51,7 @@ const { child } = await startServer({
   DATA_DIR: dataDir,
   EMBEDDED_PG_PORT: String(await freePort()),
   LOG_LEVEL: 'warn',
-  TOKEN_ISSUER: `http://127.0.0.1:${port}/oauth2`,
+  OIDC_ISSUER: `http://127.0.0.1:${port}/oauth2`,
   BOOTSTRAP_CLIENT_ID: CLIENT.id,
   BOOTSTRAP_CLIENT_SECRET: CLIENT.secret,
   BOOTSTRAP_ADMIN_USERNAME: 'bench',

@@ -88,7 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     list: { defaultLimit: vars.LIST_DEFAULT_LIMIT, maxLimit: vars.LIST_MAX_LIMIT },
     auth: {
       defaultLocale: vars.DEFAULT_LOCALE,
-      issuer: (vars.TOKEN_ISSUER ?? `http://localhost:${vars.PORT}/oauth2`).replace(/\/$/, ''),
+      issuer: (vars.OIDC_ISSUER ?? `http://localhost:${vars.PORT}/oauth2`).replace(/\/$/, ''),
       audience: vars.TOKEN_AUDIENCE,
       accessTokenTtl: vars.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtl: vars.REFRESH_TOKEN_TTL_SECONDS,

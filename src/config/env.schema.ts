@@ -63,8 +63,8 @@ export class EnvironmentVariables {
   @IsIn(['ru', 'en'])
   DEFAULT_LOCALE: 'ru' | 'en' = 'ru';
 
-  @IsOptional() @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'TOKEN_ISSUER must be an http(s) URL' })
-  TOKEN_ISSUER?: string;
+  @IsOptional() @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
+  OIDC_ISSUER?: string;
 
   @IsString() @MaxLength(200) @Matches(/^[a-z][a-z0-9+.-]*:\S+$/i, { message: 'TOKEN_AUDIENCE must be an absolute URI (a resource indicator), e.g. urn:platform:api' })
   TOKEN_AUDIENCE = 'urn:platform:api';

@@ -10,6 +10,7 @@ import { User } from '../modules/auth/entities/user.entity.js';
 import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
 import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
 import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
+import { OAuthLogin } from '../modules/oidc/oauth-login.entity.js';
 import { OidcModel } from '../modules/oidc/oidc-model.entity.js';
 import { RefreshToken } from '../modules/oidc/refresh-token.entity.js';
 
@@ -34,4 +35,5 @@ export const ENTITIES: Function[] = [
   OAuthClient,
   OidcModel,
   RefreshToken,
+  OAuthLogin,
 ];

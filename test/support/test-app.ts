@@ -37,7 +37,7 @@ export async function startTestApp(options: { env?: Record<string, string>; impo
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     NODE_ENV: 'test',
     PORT: String(port),
-    TOKEN_ISSUER: `http://127.0.0.1:${port}/oauth2`,
+    OIDC_ISSUER: `http://127.0.0.1:${port}/oauth2`,
     ...options.env,
     DATABASE_URL: db.url,
   });

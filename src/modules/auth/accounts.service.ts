@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IdentityRepository } from './identity.repository.js';
 import { OpenSessionCache } from './open-session.cache.js';
@@ -31,6 +32,24 @@ export class AccountsService {
   /** The open session with this id: its code and user, or undefined once it is closed. */
   async openSession(sessionId: string): Promise<{ code: string; userId: string } | undefined> {
     return this.repo.openSessionById(sessionId);
+  }
+
+  /** The open session with this public code: its id and user, or undefined once it is closed. */
+  async openSessionByCode(code: string): Promise<{ id: string; userId: string } | undefined> {
+    const s = await this.repo.findOpenSession(code);
+    return s ? { id: s.id, userId: s.userId } : undefined;
+  }
+
+  /** The session behind a one-time sign-in code (consumed by this call), or undefined. */
+  redeemSignInCode(code: string): Promise<{ id: string; code: string; userId: string; clientId: string | null } | undefined> {
+    return this.repo.redeemAuthCode(code);
+  }
+
+  /** A new secret code for the user (shown once; the previous one stops working). */
+  async issueSecretCode(userId: string): Promise<string> {
+    const secret = randomBytes(24).toString('base64url');
+    await this.repo.setSecretCode(userId, secret);
+    return secret;
   }
 
   /** Closes a session (a reused refresh token revokes what it belonged to). */

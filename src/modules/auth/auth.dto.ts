@@ -139,3 +139,13 @@ export class GenerateTokenDto {
   @ApiProperty({ description: 'Password' }) @IsString() @MinLength(1) @MaxLength(200)
   pswd: string;
 }
+
+export class SecretCodeDto {
+  @ApiPropertyOptional({ description: 'Whose code (administrators only); the caller by default', example: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  userid?: number;
+}
+
+export class SecretCodeResponseDto {
+  @ApiProperty({ description: 'The new secret code, shown once: the password grant accepts it as `secret`' }) secret: string;
+}

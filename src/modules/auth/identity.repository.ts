@@ -63,6 +63,17 @@ export class IdentityRepository {
     return rows[0];
   }
 
+  /** The user holding this secret code (compared by its SHA-256), row-locked like a password sign-in. */
+  async lockUserBySecretCode(m: EntityManager, secretCode: string): Promise<User | undefined> {
+    const rows = await m.query<User[]>(`SELECT ${USER_COLUMNS} FROM app_user WHERE secret_code_hash = $1 FOR UPDATE`, [sha256Hex(secretCode)]);
+    return rows[0];
+  }
+
+  /** Replaces the user's secret code (the previous one stops working). */
+  async setSecretCode(userId: string, secretCode: string): Promise<void> {
+    await this.ds.query(`UPDATE app_user SET secret_code_hash = $2 WHERE id = $1`, [userId, sha256Hex(secretCode)]);
+  }
+
   async findUser(id: string, m: EntityManager = this.ds.manager): Promise<User | undefined> {
     const rows = await m.query<User[]>(`SELECT ${USER_COLUMNS} FROM app_user WHERE id = $1`, [id]);
     return rows[0];
@@ -157,6 +168,20 @@ export class IdentityRepository {
       `SELECT s.code, s.user_id AS "userId" FROM session s JOIN app_user u ON u.id = s.user_id AND u.status = 'active'
         WHERE s.id = $1 AND s.closed IS NULL`,
       [id],
+    );
+    return row;
+  }
+
+  /**
+   * Consumes a one-time code of /api/v1/sign/in or /api/v1/authenticate: the open session it belongs to, or
+   * undefined when the code is unknown, used, expired, or its session closed.
+   */
+  async redeemAuthCode(code: string): Promise<{ id: string; code: string; userId: string; clientId: string | null } | undefined> {
+    const [row] = await this.ds.query<{ id: string; code: string; userId: string; clientId: string | null }[]>(
+      `WITH used AS (UPDATE auth_code SET consumed = now() WHERE code_hash = $1 AND consumed IS NULL AND expires > now() RETURNING session_id)
+       SELECT s.id, s.code, s.user_id AS "userId", s.client_id AS "clientId" FROM used JOIN session s ON s.id = used.session_id
+         JOIN app_user u ON u.id = s.user_id AND u.status = 'active' WHERE s.closed IS NULL`,
+      [sha256Hex(code)],
     );
     return row;
   }

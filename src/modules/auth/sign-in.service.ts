@@ -10,11 +10,8 @@ import { IdentityRepository, type LoginField } from './identity.repository.js';
 import { OpenSessionCache } from './open-session.cache.js';
 import { PasswordService } from './password.service.js';
 
-export interface Credentials {
-  field: LoginField;
-  login: string;
-  password: string;
-}
+/** A login (username, email or phone) and password, or a user's secret code alone (seed 002, password grant). */
+export type Credentials = { field: LoginField; login: string; password: string } | { field: 'secret'; secret: string };
 
 export interface RequestOrigin {
   agent: string | null;
@@ -60,9 +57,9 @@ export class SignInService {
 
   private async attempt(m: EntityManager, c: Credentials, origin: RequestOrigin): Promise<Outcome> {
     const { lockThreshold, lockMinutes, accessTokenTtl, refreshTokenTtl, authCodeTtl } = this.config.auth;
-    const user = await this.repo.lockUserByLogin(m, c.field, c.login);
+    const user = c.field === 'secret' ? await this.repo.lockUserBySecretCode(m, c.secret) : await this.repo.lockUserByLogin(m, c.field, c.login);
     if (!user) {
-      await this.passwords.verify(null, c.password);
+      if (c.field !== 'secret') await this.passwords.verify(null, c.password);
       return { ok: false, error: new DomainError('UNAUTHORIZED', MESSAGES.signInFailed) };
     }
     const log = (type: 'M' | 'W' | 'E', code: number, text: string, session?: string) =>
@@ -79,7 +76,8 @@ export class SignInService {
     }
     // A lock that has run out starts the count afresh.
     const errorsSoFar = lockedUntil ? 0 : user.inputError;
-    if (!(await this.passwords.verify(user.passwordHash, c.password))) {
+    // A secret code found its user by itself; a password is checked against the user's hash.
+    if (c.field !== 'secret' && !(await this.passwords.verify(user.passwordHash, c.password))) {
       const lock = errorsSoFar + 1 >= lockThreshold;
       if (lockedUntil) await m.query(`UPDATE app_user SET input_error = 0 WHERE id = $1`, [user.id]);
       await this.repo.recordFailure(m, user.id, lock);

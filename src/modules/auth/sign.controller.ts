@@ -6,7 +6,9 @@ import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { requestLanguage } from '../../common/i18n/language.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
 import { AdminOnly, Auth, type AuthContext, ClientScope, Public } from '../../common/security/auth-context.js';
-import { AuthenticateDto, AuthorizeDto, AuthorizeResponseDto, SignInDto, SignInResponseDto, SignOutDto, SignUpDto, SignUpResponseDto } from './auth.dto.js';
+import { AuthenticateDto, AuthorizeDto, AuthorizeResponseDto, SecretCodeDto, SecretCodeResponseDto, SignInDto, SignInResponseDto, SignOutDto, SignUpDto, SignUpResponseDto } from './auth.dto.js';
+import { AccountsService } from './accounts.service.js';
+import { DomainError } from '../../common/errors/domain-error.js';
 import { requestOrigin } from './request-origin.js';
 import { SessionsService } from './sessions.service.js';
 import { SignInService } from './sign-in.service.js';
@@ -22,6 +24,7 @@ export class SignController {
     private readonly signInService: SignInService,
     private readonly sessions: SessionsService,
     private readonly signUpService: SignUpService,
+    private readonly accounts: AccountsService,
   ) {}
 
   @Post('sign/in')
@@ -72,5 +75,20 @@ export class SignController {
   @ApiOkResponse({ type: AuthorizeResponseDto })
   authorize(@Body() body: AuthorizeDto, @Req() req: Request) {
     return this.sessions.authorize(body.session, requestLanguage(req, 'ru'));
+  }
+
+  @Post('sign/secret')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Issue a new secret code (the OAuth password grant's `secret`)",
+    description: "The caller's own, or with `userid` another user's (administrators). Shown once; the previous code stops working.",
+  })
+  @ApiOkResponse({ type: SecretCodeResponseDto })
+  async secretCode(@Body() body: SecretCodeDto, @Auth() auth: AuthContext): Promise<SecretCodeResponseDto> {
+    if (!auth.userId) throw new DomainError('FORBIDDEN', 'A user session is required');
+    const userId = body.userid !== undefined ? String(body.userid) : auth.userId;
+    if (userId !== auth.userId && !auth.admin) throw new DomainError('FORBIDDEN', 'Only administrators may issue codes for other users');
+    if (!(await this.accounts.claims(userId))) throw new DomainError('NOT_FOUND', `User ${userId} not found`);
+    return { secret: await this.accounts.issueSecretCode(userId) };
   }
 }

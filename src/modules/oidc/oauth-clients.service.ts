@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
@@ -35,9 +35,8 @@ export interface ClientView {
 }
 
 const DEFAULT_SCOPE = 'openid profile email offline_access api';
-/** What the provider serves so far; the others arrive with their grants. */
+/** The grants the provider dispatches (implicit rides on authorization_code: see OidcProviderService). */
 const PROVIDER_GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentials', 'password']);
-const PROVIDER_RESPONSE_TYPES = new Set(['code']);
 export const SIGNUP_SCOPE = 'signup';
 /** How long a process reuses a client's provider metadata; changes made here take effect at once. */
 const METADATA_CACHE_MS = 2_000;
@@ -160,18 +159,41 @@ export class OAuthClientsService {
     return metadata;
   }
 
+  /**
+   * Client authentication at our own OAuth endpoints (introspection, revocation): HTTP Basic or body
+   * credentials, the secret compared by hash in constant time. Public clients present their id only.
+   */
+  async authenticate(clientId: string | undefined, secret: string | undefined): Promise<{ clientId: string }> {
+    const failed = () => new DomainError('UNAUTHORIZED', 'client authentication failed', { oauthError: 'invalid_client' });
+    if (!clientId) throw failed();
+    const client = await this.ds.getRepository(OAuthClient).findOneBy({ clientId });
+    if (!client) throw failed();
+    if (client.secretHash === null) {
+      if (secret !== undefined) throw failed();
+      return { clientId };
+    }
+    if (secret === undefined || !timingSafeEqual(Buffer.from(sha256Hex(secret)), Buffer.from(client.secretHash))) throw failed();
+    return { clientId };
+  }
+
   private async loadMetadata(clientId: string): Promise<Record<string, unknown> | undefined> {
     const c = await this.ds.getRepository(OAuthClient).findOneBy({ clientId });
     if (!c) return undefined;
-    const grantTypes = c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g));
-    const responseTypes = grantTypes.includes('authorization_code') ? c.responseTypes.filter((r) => PROVIDER_RESPONSE_TYPES.has(r)) : [];
+    // The provider itself serves response_type=code only: `token` and `code token` are rewritten to code
+    // and finished by us, so a client with any of them is registered for code, and the real list travels
+    // in platform_response_types for the check at the authorization endpoint.
+    const redirecting = c.responseTypes.length > 0;
+    const grantTypes = [...new Set([...c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g)), ...(redirecting ? ['authorization_code'] : [])])];
     return {
+      platform_response_types: c.responseTypes,
+      first_party: c.firstParty,
+      response_types: redirecting ? ['code'] : [],
+      post_logout_redirect_uris: c.redirectUris,
       client_id: c.clientId,
       client_name: c.name,
       ...(c.secretHash ? { client_secret: c.secretHash, token_endpoint_auth_method: 'client_secret_post' } : { token_endpoint_auth_method: 'none' }),
       redirect_uris: c.redirectUris,
       grant_types: grantTypes,
-      response_types: responseTypes,
       // The signup scope is how a client's sign-up permission reaches its tokens (see ClientScope).
       scope: [...c.scope.split(' ').filter((x) => x !== SIGNUP_SCOPE), ...(c.canSignUp ? [SIGNUP_SCOPE] : [])].join(' '),
     };

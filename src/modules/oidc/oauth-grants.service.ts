@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
@@ -9,21 +9,52 @@ import { sha256Hex } from '../../common/security/hash.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { AccountsService } from '../auth/accounts.service.js';
-import { SignInService } from '../auth/sign-in.service.js';
+import { type Credentials, SignInService } from '../auth/sign-in.service.js';
 import { TokenService } from '../auth/tokens/token.service.js';
-
+import { OAuthLoginsService } from './oauth-logins.service.js';
+import { consumeOnce } from './oidc.adapter.js';
 
 /** invalid_grant whose description the client sees (oidc-provider's own keeps a generic one). */
 function invalidGrant(description: string): errors.InvalidGrant {
   return Object.assign(new errors.InvalidGrant(description), { error_description: description });
 }
 const ID_TOKEN_SCOPES = ['openid', 'profile', 'email'];
+/** RFC 7636: 43 to 128 unreserved characters. */
+const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+interface Grant {
+  userId: string;
+  sessionId: string;
+  session: string;
+  scope: string;
+  /** Issue a refresh token (in this rotation family, or a new one). */
+  refresh: boolean;
+  family?: string;
+  /** id_token extras of the code flow. */
+  nonce?: string;
+  authTime?: number;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  session: string;
+  refresh_token?: string;
+  id_token?: string;
+  scope: string;
+}
 
 /**
  * The grants that end in one of our sessions, issued through the identity TokenService so the API guard
- * accepts their access tokens and signing out revokes them: `password` (seed 002: username + password, the
- * same credential check and lockout as /api/v1/sign/in) and `refresh_token` (rotation; reusing a rotated
- * token revokes its family and closes the session).
+ * accepts their access tokens and signing out revokes them:
+ * - `password` (seed 002: username + password, or a secret code; the same credential check and lockout as
+ *   /api/v1/sign/in);
+ * - `authorization_code`: codes of the provider's authorization endpoint (client, redirect_uri and PKCE
+ *   checked here, a replayed code closes the session its tokens belong to) and the one-time codes of
+ *   /api/v1/sign/in and /api/v1/authenticate;
+ * - `refresh_token` (rotation; reusing a rotated token revokes its family and closes the session).
+ * Also the tokens of implicit and hybrid responses (see OidcProviderService.authorizationResponses).
  */
 @Injectable()
 export class OAuthGrantsService {
@@ -31,6 +62,7 @@ export class OAuthGrantsService {
     private readonly signIn: SignInService,
     private readonly tokens: TokenService,
     private readonly accounts: AccountsService,
+    private readonly logins: OAuthLoginsService,
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -38,27 +70,77 @@ export class OAuthGrantsService {
   register(provider: Provider): void {
     provider.registerGrantType('password', (ctx) => this.password(provider, ctx), ['username', 'password', 'secret', 'scope']);
     provider.registerGrantType('refresh_token', (ctx) => this.refresh(provider, ctx), ['refresh_token', 'scope']);
+    provider.registerGrantType('authorization_code', (ctx) => this.authorizationCode(provider, ctx), ['code', 'redirect_uri', 'code_verifier']);
   }
 
   private async password(provider: Provider, ctx: KoaContextWithOIDC): Promise<void> {
     const { params, client } = ctx.oidc;
-    const username = params?.username as string | undefined;
-    const password = params?.password as string | undefined;
-    if (params?.secret !== undefined) throw new errors.InvalidRequest('sign-in by secret code is not supported yet');
-    if (!username || !password) throw new errors.InvalidRequest('username and password are required');
+    const { username, password, secret } = (params ?? {}) as Record<string, string | undefined>;
+    // Seed 002: with a secret code, username and password are ignored.
+    let credentials: Credentials;
+    if (secret) credentials = { field: 'secret', secret };
+    else if (username && password) credentials = { field: 'username', login: username, password };
+    else throw new errors.InvalidRequest('username and password, or secret, are required');
     const scope = this.grantedScope(params?.scope as string | undefined, client!.scope ?? '');
     const req = ctx.req as Request;
     let signedIn;
     try {
-      signedIn = await this.signIn.signIn(
-        { field: 'username', login: username, password },
-        { agent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null, host: ctx.ip, clientId: client!.clientId },
-      );
+      signedIn = await this.signIn.signIn(credentials, {
+        agent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
+        host: ctx.ip,
+        clientId: client!.clientId,
+      });
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'UNAUTHORIZED' || err.code === 'FORBIDDEN')) throw invalidGrant(err.message);
       throw err;
     }
-    ctx.body = await this.issue(provider, ctx, { userId: signedIn.userId, sessionId: signedIn.sessionId, session: signedIn.session, scope, family: randomUUID() });
+    ctx.body = await this.issue(provider, ctx, { userId: signedIn.userId, sessionId: signedIn.sessionId, session: signedIn.session, scope, refresh: true });
+  }
+
+  private async authorizationCode(provider: Provider, ctx: KoaContextWithOIDC): Promise<void> {
+    const params = (ctx.oidc.params ?? {}) as Record<string, string | undefined>;
+    const client = ctx.oidc.client!;
+    if (!params.code) throw new errors.InvalidRequest('code is required');
+    const responseTypes = (client as unknown as { platform_response_types?: string[] }).platform_response_types ?? [];
+    if (!responseTypes.some((t) => t.split(' ').includes('code'))) throw new errors.UnauthorizedClient('the client may not use the authorization_code grant');
+    const stored = await provider.AuthorizationCode.find(params.code, { ignoreExpiration: true });
+    if (!stored) {
+      ctx.body = await this.signInCode(provider, ctx, params.code);
+      return;
+    }
+    if (stored.clientId !== client.clientId) throw invalidGrant('the code was issued to another client');
+    if (stored.isExpired) throw invalidGrant('authorization code expired');
+    if ((stored as unknown as { consumed?: number }).consumed) {
+      // RFC 6749 4.1.2: a code used twice revokes what was issued for it, here the session its tokens share.
+      const session = await this.logins.openSession(stored.sessionUid);
+      if (session) await this.accounts.closeSession(session.id);
+      throw invalidGrant('authorization code already used: the tokens issued for it are revoked');
+    }
+    if (stored.redirectUri !== params.redirect_uri) throw invalidGrant('redirect_uri does not match the authorization request');
+    checkPkce(stored.codeChallenge, params.code_verifier);
+    if (!(await consumeOnce(this.ds, 'AuthorizationCode', stored.jti))) throw invalidGrant('authorization code already used');
+    const session = await this.logins.openSession(stored.sessionUid);
+    if (!session || session.userId !== stored.accountId) throw invalidGrant('the session that signed in is closed');
+    const scope = stored.scope ?? '';
+    ctx.body = await this.issue(provider, ctx, {
+      userId: session.userId,
+      sessionId: session.id,
+      session: session.code,
+      scope,
+      refresh: scope.split(' ').includes('offline_access') && client.grantTypeAllowed('refresh_token'),
+      nonce: stored.nonce,
+      authTime: stored.authTime,
+    });
+  }
+
+  /** A one-time code of /api/v1/sign/in or /api/v1/authenticate: tokens for the session it belongs to. */
+  private async signInCode(provider: Provider, ctx: KoaContextWithOIDC, code: string): Promise<TokenResponse> {
+    const client = ctx.oidc.client!;
+    const session = await this.accounts.redeemSignInCode(code);
+    if (!session) throw invalidGrant('invalid, used or expired authorization code');
+    if (session.clientId && session.clientId !== client.clientId) throw invalidGrant('the code was issued to another client');
+    const scope = this.grantedScope(undefined, client.scope ?? '');
+    return this.issue(provider, ctx, { userId: session.userId, sessionId: session.id, session: session.code, scope, refresh: client.grantTypeAllowed('refresh_token') });
   }
 
   private async refresh(provider: Provider, ctx: KoaContextWithOIDC): Promise<void> {
@@ -81,24 +163,44 @@ export class OAuthGrantsService {
     const [rotated] = await this.ds.query<[unknown[], number]>(`UPDATE refresh_token SET rotated = now() WHERE token_hash = $1 AND rotated IS NULL RETURNING 1`, [sha256Hex(presented)]);
     if (rotated.length !== 1) throw invalidGrant('invalid refresh token');
     const scope = this.grantedScope(ctx.oidc.params?.scope as string | undefined, row.scope ?? '');
-    ctx.body = await this.issue(provider, ctx, { userId: session.userId, sessionId: row.sessionId, session: session.code, scope, family: row.family });
+    ctx.body = await this.issue(provider, ctx, { userId: session.userId, sessionId: row.sessionId, session: session.code, scope, refresh: true, family: row.family });
   }
 
-  /** Access token (ours), a rotated refresh token, and an id_token when the scope asks for one. */
-  private async issue(provider: Provider, ctx: KoaContextWithOIDC, g: { userId: string; sessionId: string; session: string; scope: string; family: string }) {
+  /**
+   * The access token of an implicit (`token`) or hybrid (`code token`) response for a code the provider just
+   * issued: bound to the browser's session, no refresh or id token (seed 002). For `token` the code is
+   * consumed here and never reaches the client.
+   */
+  async redirectToken(provider: Provider, code: string, consume: boolean): Promise<TokenResponse> {
+    const stored = await provider.AuthorizationCode.find(code);
+    if (!stored) throw new errors.InvalidRequest('authorization code not found');
+    if (consume && !(await consumeOnce(this.ds, 'AuthorizationCode', stored.jti))) throw invalidGrant('authorization code already used');
+    const session = await this.logins.openSession(stored.sessionUid);
+    if (!session) throw new errors.LoginRequired('the session that signed in is closed');
+    const scope = (stored.scope ?? '').split(' ').filter((s) => s && s !== 'offline_access').join(' ');
+    const { token, expiresIn } = await this.tokens.issueAccessToken({ userId: session.userId, session: session.code, clientId: stored.clientId!, scope });
+    return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, session: session.code, scope };
+  }
+
+  /** Access token (ours), a refresh token when the grant gives one, and an id_token when the scope asks. */
+  private async issue(provider: Provider, ctx: KoaContextWithOIDC, g: Grant): Promise<TokenResponse> {
     const client = ctx.oidc.client!;
     const { token, expiresIn } = await this.tokens.issueAccessToken({ userId: g.userId, session: g.session, clientId: client.clientId, scope: g.scope });
-    const refreshToken = randomBytes(32).toString('base64url');
-    await this.ds.query(
-      `INSERT INTO refresh_token (token_hash, family, session_id, client_id, scope, expires) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-      [sha256Hex(refreshToken), g.family, g.sessionId, client.clientId, g.scope || null, this.config.auth.refreshTokenTtl],
-    );
+    let refreshToken: string | undefined;
+    if (g.refresh) {
+      refreshToken = randomBytes(32).toString('base64url');
+      await this.ds.query(
+        `INSERT INTO refresh_token (token_hash, family, session_id, client_id, scope, expires) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
+        [sha256Hex(refreshToken), g.family ?? randomUUID(), g.sessionId, client.clientId, g.scope || null, this.config.auth.refreshTokenTtl],
+      );
+    }
     const scopes = g.scope.split(' ');
     let idToken: string | undefined;
     if (scopes.some((s) => ID_TOKEN_SCOPES.includes(s))) {
       const claims = (await this.accounts.claims(g.userId)) ?? { sub: g.userId };
-      const id = new provider.IdToken(claims, { ctx });
+      const id = new provider.IdToken({ ...claims, ...(g.authTime ? { auth_time: g.authTime } : {}) }, { ctx });
       id.set('sid', g.session);
+      if (g.nonce) id.set('nonce', g.nonce);
       (id as unknown as { scope: string }).scope = ['openid', ...scopes].join(' '); // the claims mask reads it; the typings omit it
       idToken = await id.issue({ use: 'idtoken' });
     }
@@ -107,7 +209,7 @@ export class OAuthGrantsService {
       token_type: 'Bearer',
       expires_in: expiresIn,
       session: g.session,
-      refresh_token: refreshToken,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
       ...(idToken ? { id_token: idToken } : {}),
       scope: g.scope,
     };
@@ -121,4 +223,16 @@ export class OAuthGrantsService {
     if (refused.length > 0) throw new errors.InvalidScope('requested scope is not allowed', refused.join(' '));
     return asked.join(' ');
   }
+}
+
+/** RFC 7636 S256 (the provider accepts no other method): the verifier must match the stored challenge. */
+function checkPkce(challenge: string | undefined, verifier: string | undefined): void {
+  if (!challenge) {
+    if (verifier !== undefined) throw invalidGrant('code_verifier given but the authorization request had no code_challenge');
+    return;
+  }
+  if (!verifier || !CODE_VERIFIER.test(verifier)) throw invalidGrant('a valid code_verifier is required');
+  const computed = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
+  const expected = Buffer.from(challenge);
+  if (computed.length !== expected.length || !timingSafeEqual(computed, expected)) throw invalidGrant('code_verifier does not match the code_challenge');
 }

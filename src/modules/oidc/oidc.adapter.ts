@@ -62,3 +62,12 @@ export function postgresAdapter(ds: DataSource, clients: OAuthClientsService) {
 export async function purgeExpired(ds: DataSource): Promise<void> {
   await ds.query(`DELETE FROM oidc_model WHERE expires_at < now() - interval '1 hour'`);
 }
+
+/** Marks a stored model consumed unless it already was: true for exactly one caller. */
+export async function consumeOnce(ds: DataSource, model: string, id: string): Promise<boolean> {
+  const [rows] = await ds.query<[unknown[], number]>(
+    `UPDATE oidc_model SET consumed_at = now() WHERE model = $1 AND id = $2 AND consumed_at IS NULL RETURNING 1`,
+    [model, id],
+  );
+  return rows.length === 1;
+}

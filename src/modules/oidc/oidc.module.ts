@@ -5,6 +5,9 @@ import { OAuthGrantsService } from './oauth-grants.service.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { OidcBootstrapService } from './oidc-bootstrap.service.js';
 import { OidcProviderService } from './oidc-provider.service.js';
+import { InteractionController } from './interaction.controller.js';
+import { OAuthLoginsService } from './oauth-logins.service.js';
+import { OAuthTokensController } from './oauth-tokens.controller.js';
 
 /**
  * The OAuth 2.0 / OpenID Connect server: oidc-provider under /oauth2 (OidcProviderService), the client
@@ -12,8 +15,8 @@ import { OidcProviderService } from './oidc-provider.service.js';
  */
 @Module({
   imports: [AuthModule],
-  controllers: [OAuthClientsController],
-  providers: [OAuthClientsService, OAuthGrantsService, OidcBootstrapService, OidcProviderService],
+  controllers: [OAuthClientsController, InteractionController, OAuthTokensController],
+  providers: [OAuthLoginsService, OAuthClientsService, OAuthGrantsService, OidcBootstrapService, OidcProviderService],
   exports: [OAuthClientsService],
 })
 export class OidcModule {}

@@ -22,6 +22,13 @@ export class User {
   @Column({ type: 'text' })
   passwordHash: string;
 
+  /**
+   * SHA-256 of the user's secret code (seed 002: the password grant's `secret`), a random value the server
+   * issues and shows once, so a fast hash suffices and the code can be looked up by itself.
+   */
+  @Column({ type: 'char', length: 64, nullable: true, unique: true })
+  secretCodeHash: string | null;
+
   @Column({ type: 'varchar', length: 12, default: 'physical' })
   type: ClientType;
 
