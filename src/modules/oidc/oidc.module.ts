@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { OAuthClientsController } from './oauth-clients.controller.js';
 import { OAuthClientsService } from './oauth-clients.service.js';
 import { OAuthGrantsService } from './oauth-grants.service.js';
@@ -14,7 +15,7 @@ import { OAuthTokensController } from './oauth-tokens.controller.js';
  * registry and its administration.
  */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, DiscoveryModule],
   controllers: [OAuthClientsController, InteractionController, OAuthTokensController],
   providers: [OAuthLoginsService, OAuthClientsService, OAuthGrantsService, OidcBootstrapService, OidcProviderService],
   exports: [OAuthClientsService],
