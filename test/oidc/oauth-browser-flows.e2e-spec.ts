@@ -180,6 +180,17 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     expect(res.body.session).toBe(fragment.get('session'));
   });
 
+  it('the internal implicit marker cannot be smuggled in: dropped when sent; implicit tokens stay in the fragment', async () => {
+    const browser = new TestBrowser(t.baseUrl);
+    const { challenge } = await pkce();
+    const smuggled = await authorize(browser, { response_type: 'code', scope: 'api', platform_response_type: 'token', ...withPkce(challenge) });
+    expect(smuggled.redirect!.searchParams.get('code')).toEqual(expect.any(String));
+    expect(smuggled.redirect!.hash).toBe('');
+    const implicitInQuery = await authorize(browser, { response_type: 'token', response_mode: 'query', scope: 'api' }, null);
+    expect(implicitInQuery.redirect!.search).toBe('');
+    expect(new URLSearchParams(implicitInQuery.redirect!.hash.slice(1)).get('access_token')).toEqual(expect.any(String));
+  });
+
   it('token endpoint errors: wrong redirect_uri, bad verifier, replayed code (which revokes its tokens), all RFC 6749', async () => {
     const browser = new TestBrowser(t.baseUrl);
     const { verifier, challenge } = await pkce();

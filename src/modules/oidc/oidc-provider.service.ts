@@ -249,6 +249,8 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
         },
         // Set by the request shim only: the response type the client asked for, when it was not `code`.
         [REDIRECT_RESPONSE]: (ctx, value, client) => {
+          // Tokens travel in the fragment only (a POSTed authorization request could ask otherwise).
+          if (value !== undefined && ctx.oidc.params?.response_mode !== 'fragment') throw new errors.InvalidRequest('response_mode must be fragment');
           const asked = value ?? (ctx.oidc.params?.response_type as string | undefined);
           const allowed = (client as unknown as PlatformClient).platform_response_types ?? [];
           if (asked && !allowed.includes(asked)) throw new errors.UnauthorizedClient(`response_type "${asked}" is not allowed for this client`);
