@@ -22,6 +22,10 @@ const PURGE_EVERY_MS = 60_000;
 const CLIENT_CREDENTIALS_TTL = 86_400;
 /** How long a browser stays signed in at the authorization server (the provider's session cookie). */
 const BROWSER_SESSION_TTL = 14 * 86_400;
+/** A login page may stay open this long. */
+const INTERACTION_TTL = 3_600;
+/** RFC 6749 4.1.2: codes are short-lived (ten minutes at most). */
+const AUTHORIZATION_CODE_TTL = 60;
 const ACCESS_DENIED = 'access_denied';
 /** Where the provider is mounted (Nest controllers may serve paths below it too: see nestSegments). */
 const MOUNT = '/oauth2';
@@ -39,7 +43,7 @@ type PlatformClient = { platform_response_types?: string[]; first_party?: boolea
 type PlatformResult = { platform?: { sessionId?: string } };
 
 /**
- * oidc-provider 9 mounted under /oauth2 of the Nest Express app, issuer OIDC_ISSUER, signing with the
+ * oidc-provider 9 serving /oauth2 (handed its requests at the HTTP server, before Express), issuer OIDC_ISSUER, signing with the
  * identity module's keys (so /oauth2/jwks is the same key set the API guard trusts), storing everything in
  * PostgreSQL. What it does itself: discovery, the authorization endpoint with its browser session,
  * interactions, consent grants and PKCE; client_credentials; end_session. What is ours:
@@ -47,8 +51,8 @@ type PlatformResult = { platform?: { sessionId?: string } };
  *   sessions through the identity TokenService);
  * - `response_type=token` (dropped by oidc-provider) and `code token`: the request shim asks the provider
  *   for a code in the fragment and `authorizationResponses` below turns it into the seed's fragment;
- * - login and consent pages (InteractionController), userinfo, introspection and revocation (Nest routes,
- *   which take precedence over this mount).
+ * - login and consent pages (InteractionController), userinfo, introspection and revocation: Nest routes
+ *   below /oauth2, which the dispatcher leaves to Express.
  */
 @Injectable()
 export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -289,7 +293,15 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
         ctx.type = 'html';
         ctx.body = errorPage(out.error, out.error_description, ctx.acceptsLanguages('ru', 'en') === 'en' ? 'en' : 'ru');
       },
-      ttl: { ClientCredentials: CLIENT_CREDENTIALS_TTL, AccessToken: accessTokenTtl, IdToken: accessTokenTtl, Session: BROWSER_SESSION_TTL },
+      ttl: {
+        ClientCredentials: CLIENT_CREDENTIALS_TTL,
+        AccessToken: accessTokenTtl,
+        IdToken: accessTokenTtl,
+        AuthorizationCode: AUTHORIZATION_CODE_TTL,
+        Interaction: INTERACTION_TTL,
+        Session: BROWSER_SESSION_TTL,
+        Grant: BROWSER_SESSION_TTL,
+      },
       claims: {
         openid: ['sub'],
         profile: ['name', 'family_name', 'given_name', 'middle_name', 'preferred_username'],
