@@ -10,6 +10,14 @@ import { User } from '../modules/auth/entities/user.entity.js';
 import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
 import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
 import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
+import { OutboxDelivery, OutboxMessage } from '../common/events/outbox.entity.js';
+import { AclClass, AclMethod, AclObject } from '../modules/objects-workflow/entities/access.entity.js';
+import { Calendar } from '../modules/objects-workflow/entities/calendar.entity.js';
+import { Essence, ObjectClass, ObjectType } from '../modules/objects-workflow/entities/class.entity.js';
+import { Client } from '../modules/objects-workflow/entities/client.entity.js';
+import { Action, Method, Transition, WorkflowEvent } from '../modules/objects-workflow/entities/method.entity.js';
+import { ObjectState, PlatformDocument, PlatformObject, PlatformReference } from '../modules/objects-workflow/entities/object.entity.js';
+import { State, StateType } from '../modules/objects-workflow/entities/state.entity.js';
 import { OAuthLogin } from '../modules/oidc/oauth-login.entity.js';
 import { OidcModel } from '../modules/oidc/oidc-model.entity.js';
 import { RefreshToken } from '../modules/oidc/refresh-token.entity.js';
@@ -36,4 +44,24 @@ export const ENTITIES: Function[] = [
   OidcModel,
   RefreshToken,
   OAuthLogin,
+  Essence,
+  ObjectClass,
+  ObjectType,
+  StateType,
+  State,
+  Action,
+  Method,
+  Transition,
+  WorkflowEvent,
+  PlatformObject,
+  ObjectState,
+  PlatformDocument,
+  PlatformReference,
+  Client,
+  Calendar,
+  AclClass,
+  AclMethod,
+  AclObject,
+  OutboxMessage,
+  OutboxDelivery,
 ];
