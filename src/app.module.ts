@@ -9,6 +9,8 @@ import { dataSourceOptions } from './database/data-source.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { EventLogModule } from './modules/event-log/event-log.module.js';
 import { OidcModule } from './modules/oidc/oidc.module.js';
+import { ObjectsWorkflowModule } from './modules/objects-workflow/objects-workflow.module.js';
+import { EventsModule } from './common/events/events.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 
 export interface AppModuleOptions {
@@ -37,7 +39,9 @@ export class AppModule {
         SystemModule,
         EventLogModule,
         AuthModule,
+        EventsModule,
         OidcModule,
+        ObjectsWorkflowModule,
         ...imports,
       ],
     };

@@ -24,6 +24,8 @@ export interface AppConfig {
   };
   log: { level: string };
   list: { defaultLimit: number; maxLimit: number };
+  /** Domain events after commit: poll interval (0: no polling, drained on demand), batch size, attempts before dead-lettering. */
+  outbox: { pollMs: number; batchSize: number; maxAttempts: number };
   auth: {
     defaultLocale: 'ru' | 'en';
     /** `iss` of access tokens; the OAuth issuer. */
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     log: { level: vars.LOG_LEVEL },
     list: { defaultLimit: vars.LIST_DEFAULT_LIMIT, maxLimit: vars.LIST_MAX_LIMIT },
+    outbox: { pollMs: vars.OUTBOX_POLL_MS, batchSize: vars.OUTBOX_BATCH_SIZE, maxAttempts: vars.OUTBOX_MAX_ATTEMPTS },
     auth: {
       defaultLocale: vars.DEFAULT_LOCALE,
       issuer: (vars.OIDC_ISSUER ?? `http://localhost:${vars.PORT}/oauth2`).replace(/\/$/, ''),

@@ -60,6 +60,15 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
   LIST_MAX_LIMIT = 1000;
 
+  @Type(() => Number) @IsInt() @Min(0) @Max(60_000)
+  OUTBOX_POLL_MS = 500;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  OUTBOX_BATCH_SIZE = 50;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 8;
+
   @IsIn(['ru', 'en'])
   DEFAULT_LOCALE: 'ru' | 'en' = 'ru';
 

@@ -13,6 +13,9 @@ export interface AuthContext {
   scope: string | null;
   admin: boolean;
   groups: string[];
+  /** The session's current area (documents are visible in it and below it) and its oper_date, if set. */
+  areaId: string;
+  operDate: Date | null;
   language: Language;
   via: 'token' | 'signature' | 'legacy-token';
 }

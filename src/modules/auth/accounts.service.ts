@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IdentityRepository } from './identity.repository.js';
 import { OpenSessionCache } from './open-session.cache.js';
+import type { EntityManager } from 'typeorm';
+import type { ClientType } from './entities/user.entity.js';
+import { type SignUp, SignUpService } from './sign-up.service.js';
 
 /** What other modules may know of a user and a session (the OAuth server's claims and session checks). */
 @Injectable()
@@ -9,6 +12,7 @@ export class AccountsService {
   constructor(
     private readonly repo: IdentityRepository,
     private readonly cache: OpenSessionCache,
+    private readonly signUps: SignUpService,
   ) {}
 
   /** OpenID Connect standard claims of a user, or undefined. */
@@ -43,6 +47,20 @@ export class AccountsService {
   /** The session behind a one-time sign-in code (consumed by this call), or undefined. */
   redeemSignInCode(code: string): Promise<{ id: string; code: string; userId: string; clientId: string | null } | undefined> {
     return this.repo.redeemAuthCode(code);
+  }
+
+  /**
+   * A user account for a client document (seed 002: `userid` 0), inside the caller's transaction. It gets an
+   * unusable random password: the person signs in once an administrator or a secret code gives them a way.
+   */
+  async createAccount(m: EntityManager, a: { username: string; type: ClientType; name?: SignUp['name']; email?: string; phone?: string }): Promise<string> {
+    const { userid } = await this.signUps.signUp({ ...a, password: randomBytes(32).toString('base64url') }, m);
+    return String(userid);
+  }
+
+  /** Whether a user account exists. */
+  async userExists(userId: string): Promise<boolean> {
+    return (await this.repo.findUser(userId)) !== undefined;
   }
 
   /** A new secret code for the user (shown once; the previous one stops working). */

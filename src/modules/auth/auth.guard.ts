@@ -111,6 +111,8 @@ export class AuthGuard implements CanActivate {
       scope,
       admin: s.admin,
       groups: s.groups,
+      areaId: s.areaId,
+      operDate: s.operDate,
       language: s.locale,
       via,
     };

@@ -17,6 +17,8 @@ export interface OpenSession {
   userId: string;
   username: string;
   clientId: string | null;
+  areaId: string;
+  operDate: Date | null;
   locale: Language;
   admin: boolean;
   groups: string[];
@@ -35,6 +37,7 @@ export interface NewSession {
 
 const OPEN_SESSION_SQL = `
   SELECT s.id, s.code, s.secret, s.user_id AS "userId", u.username, s.client_id AS "clientId", l.code AS locale, s.updated,
+         s.area_id AS "areaId", s.oper_date AS "operDate",
          coalesce(array_agg(g.code) FILTER (WHERE g.code IS NOT NULL), '{}') AS groups
     FROM session s
     JOIN app_user u ON u.id = s.user_id AND u.status = 'active'

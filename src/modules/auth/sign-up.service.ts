@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { format } from '../../common/i18n/language.js';
 import { MESSAGES } from './auth.messages.js';
@@ -28,14 +28,15 @@ export class SignUpService {
     private readonly passwords: PasswordService,
   ) {}
 
-  async signUp(input: SignUp): Promise<{ id: null; userid: number }> {
+  /** With `manager`, inside the caller's transaction (a failure later undoes the account too). */
+  async signUp(input: SignUp, manager?: EntityManager): Promise<{ id: null; userid: number }> {
     const email = input.email?.trim() || null;
     const phone = input.phone?.trim() || null;
     const n = input.name ?? {};
     const fullName = n.name?.trim() || [n.last, n.first, n.middle].filter(Boolean).join(' ') || input.username;
     const hash = await this.passwords.hash(input.password);
     try {
-      const id = await this.ds.transaction(async (m) => {
+      const create = async (m: EntityManager) => {
         const [row] = await m.query<{ id: string }[]>(
           `INSERT INTO app_user (username, password_hash, type, name, short_name, given_name, family_name, patronymic_name, email, phone, info, description,
                                  locale_id, area_id, interface_id)
@@ -47,7 +48,8 @@ export class SignUpService {
         await m.query(`INSERT INTO user_group_member (user_id, group_id) SELECT $1, id FROM user_group WHERE code = ANY($2::text[])`, [row!.id, input.groups ?? ['user']]);
         await m.query(`INSERT INTO area_member (area_id, user_id) SELECT id, $1 FROM area WHERE code = 'default'`, [row!.id]);
         return row!.id;
-      });
+      };
+      const id = manager ? await create(manager) : await this.ds.transaction(create);
       return { id: null, userid: Number(id) };
     } catch (err) {
       throw duplicate(err, { username: input.username, email, phone }) ?? err;

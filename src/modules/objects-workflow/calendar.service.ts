@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import type { Language } from '../../common/i18n/language.js';
+import type { ColumnMap } from '../../common/list-query/list-query.types.js';
+import { invalidField } from '../../common/validation/validation.pipe.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { AccessService } from './access.service.js';
+import type { CalendarSetDto } from './essence.dto.js';
+import { objectColumns, ObjectReader, REFERENCE_FROM, referenceColumns } from './object-reader.js';
+import type { Actor } from './workflow-handler.js';
+import { WorkflowEngine } from './workflow.engine.js';
+import { WorkflowRepository } from './workflow.repository.js';
+
+const calendarColumns = (lang: Language): ColumnMap => ({
+  ...objectColumns(lang),
+  ...referenceColumns(),
+  workdays: { sql: 'to_jsonb(cal.work_days)', type: 'json', sortable: false },
+  workhours: { sql: 'cal.work_hours', type: 'text' },
+});
+
+/** The working-day calendar reference: set, get, list, count, type, method. */
+@Injectable()
+export class CalendarService {
+  readonly reader: ObjectReader;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: WorkflowRepository,
+    private readonly engine: WorkflowEngine,
+    private readonly access: AccessService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.reader = new ObjectReader({ classCode: 'calendar', from: `${REFERENCE_FROM} JOIN calendar cal ON cal.id = o.id`, columns: calendarColumns, documentAlias: null }, repo, access, config.list);
+  }
+
+  async set(body: CalendarSetDto, actor: Actor, lang: Language): Promise<Record<string, unknown>> {
+    try {
+      const id = await this.ds.transaction((m) => (body.id ? this.change(m, body.id, body, actor) : this.create(m, body, actor)));
+      return await this.reader.get(this.ds.manager, id, undefined, actor, lang);
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
+        throw new DomainError('BAD_REQUEST', { ru: `Календарь с кодом "${body.code}" уже существует.`, en: `A calendar with code "${body.code}" already exists.` });
+      }
+      throw err;
+    }
+  }
+
+  private async create(m: EntityManager, b: CalendarSetDto, actor: Actor): Promise<string> {
+    if (!b.code) throw invalidField('code', 'code is required for a new calendar');
+    const klass = (await this.repo.classByCode(m, 'calendar'))!;
+    const { chain, method } = await this.engine.createMethod(m, klass.id);
+    await this.access.requireClass(m, actor, chain.map((c) => c.id), 'c');
+    const [type] = await m.query<{ id: string }[]>(`SELECT id FROM object_type WHERE class_id = $1 AND code = $2`, [klass.id, b.type ?? 'workday']);
+    if (!type) throw invalidField('type', `unknown type "${b.type}"`);
+    const id = await this.repo.insertObject(m, { parentId: b.parent ?? null, typeId: type.id, classId: klass.id, stateId: method.newStateId!, ownerId: actor.userId, label: b.name ?? b.code });
+    await m.query(`INSERT INTO reference (id, class_id, code, name, description) VALUES ($1, $2, $3, $4, $5)`, [id, klass.id, b.code, b.name ?? null, b.description ?? null]);
+    await m.query(`INSERT INTO calendar (id, work_days, work_hours) VALUES ($1, coalesce($2::smallint[], '{1,2,3,4,5}'), coalesce($3, '09:00-18:00'))`, [id, b.workdays ?? null, b.workhours ?? null]);
+    await this.engine.afterCreate(m, id, method, { ...b }, actor);
+    return id;
+  }
+
+  private async change(m: EntityManager, id: string, b: CalendarSetDto, actor: Actor): Promise<string> {
+    const object = await this.repo.lockObject(m, id);
+    if (!object || object.essence !== 'calendar') throw new DomainError('NOT_FOUND', { ru: `Календарь ${id} не найден.`, en: `Calendar ${id} not found.` });
+    const chain = (await this.repo.classChain(m, object.classId)).map((c) => c.id);
+    const rights = await this.access.requireClass(m, actor, chain, 'a');
+    await this.access.requireObject(m, actor, id, rights, 'u');
+    await m.query(
+      `UPDATE reference SET code = coalesce($2, code), name = CASE WHEN $3::boolean THEN $4 ELSE name END, description = CASE WHEN $5::boolean THEN $6 ELSE description END WHERE id = $1`,
+      [id, b.code ?? null, b.name !== undefined, b.name ?? null, b.description !== undefined, b.description ?? null],
+    );
+    await m.query(`UPDATE calendar SET work_days = coalesce($2::smallint[], work_days), work_hours = coalesce($3, work_hours) WHERE id = $1`, [id, b.workdays ?? null, b.workhours ?? null]);
+    if (b.name !== undefined) await this.repo.touch(m, id, actor.userId, b.name ?? b.code ?? null);
+    await this.engine.executeAction(m, id, { code: 'edit' }, { ...b }, actor);
+    return id;
+  }
+}

@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import type { Language } from '../../common/i18n/language.js';
+import type { ColumnMap } from '../../common/list-query/list-query.types.js';
+import { invalidField } from '../../common/validation/validation.pipe.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { AccountsService } from '../auth/accounts.service.js';
+import type { ClientType } from '../auth/entities/user.entity.js';
+import { AccessService } from './access.service.js';
+import type { ClientSetDto } from './essence.dto.js';
+import { DOCUMENT_FROM, documentColumns, objectColumns, ObjectReader } from './object-reader.js';
+import type { Actor } from './workflow-handler.js';
+import { WorkflowEngine } from './workflow.engine.js';
+import { WorkflowRepository } from './workflow.repository.js';
+
+const clientColumns = (lang: Language): ColumnMap => ({
+  ...objectColumns(lang),
+  ...documentColumns(),
+  code: { sql: 'cl.code', type: 'text' },
+  userId: { sql: 'cl.user_id', type: 'integer' },
+  fullname: { sql: 'cl.fullname', type: 'text' },
+  shortname: { sql: 'cl.shortname', type: 'text' },
+  lastname: { sql: 'cl.lastname', type: 'text' },
+  firstname: { sql: 'cl.firstname', type: 'text' },
+  middlename: { sql: 'cl.middlename', type: 'text' },
+  birthday: { sql: 'cl.birthday', type: 'date' },
+  phone: { sql: 'cl.phone', type: 'json' },
+  email: { sql: 'cl.email', type: 'json' },
+  info: { sql: 'cl.info', type: 'json' },
+  locale: { sql: 'cl.locale_id', type: 'integer' },
+  localecode: { sql: 'lc.code', type: 'text' },
+  localename: { sql: 'lc.name', type: 'text' },
+});
+
+/** Seed 002's client document: set (create or change), get, list, count, type, method. */
+@Injectable()
+export class ClientService {
+  readonly reader: ObjectReader;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: WorkflowRepository,
+    private readonly engine: WorkflowEngine,
+    private readonly access: AccessService,
+    private readonly accounts: AccountsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.reader = new ObjectReader(
+      { classCode: 'client', from: `${DOCUMENT_FROM} JOIN client cl ON cl.id = o.id LEFT JOIN locale lc ON lc.id = cl.locale_id`, columns: clientColumns, documentAlias: 'd' },
+      repo,
+      access,
+      config.list,
+    );
+  }
+
+  async set(body: ClientSetDto, actor: Actor, lang: Language): Promise<Record<string, unknown>> {
+    try {
+      const id = await this.ds.transaction((m) => (body.id ? this.change(m, body.id, body, actor) : this.create(m, body, actor)));
+      return await this.reader.get(this.ds.manager, id, undefined, actor, lang);
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
+        const detail = String((err.driverError as { detail?: string }).detail ?? '');
+        if (detail.includes('(code)')) throw new DomainError('BAD_REQUEST', { ru: `Клиент с кодом "${body.code}" уже существует.`, en: `A client with code "${body.code}" already exists.` });
+        if (detail.includes('(user_id)')) throw invalidField('userid', 'this user account already belongs to another client');
+      }
+      throw err;
+    }
+  }
+
+  private async create(m: EntityManager, b: ClientSetDto, actor: Actor): Promise<string> {
+    const klass = (await this.repo.classByCode(m, 'client'))!;
+    const { chain, method } = await this.engine.createMethod(m, klass.id);
+    await this.access.requireClass(m, actor, chain.map((c) => c.id), 'c');
+    const typeCode = b.type ?? 'physical';
+    const type = await this.typeId(m, klass.id, typeCode);
+    const code = b.code ?? `client-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    let userId: string | null = null;
+    if (b.userid === 0) {
+      userId = await this.accounts.createAccount(m, {
+        username: code,
+        type: (['entity', 'physical', 'individual'].includes(typeCode) ? typeCode : 'physical') as ClientType,
+        name: b.name,
+        email: typeof b.email === 'string' ? b.email : undefined,
+        phone: typeof b.phone === 'string' ? b.phone : undefined,
+      });
+    } else if (b.userid !== undefined) {
+      if (!(await this.accounts.userExists(String(b.userid)))) throw invalidField('userid', `user ${b.userid} does not exist`);
+      userId = String(b.userid);
+    }
+    if (b.parent) await this.requireParent(m, b.parent);
+    const label = b.name?.name ?? b.name?.short ?? code;
+    const id = await this.repo.insertObject(m, { parentId: b.parent ?? null, typeId: type, classId: klass.id, stateId: method.newStateId!, ownerId: actor.userId, label });
+    await m.query(`INSERT INTO document (id, area_id, description) VALUES ($1, $2, $3)`, [id, actor.areaId, b.description ?? null]);
+    await m.query(
+      `INSERT INTO client (id, code, user_id, fullname, shortname, lastname, firstname, middlename, birthday, phone, email, info, locale_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT id FROM locale WHERE code = $13))`,
+      [id, code, userId, b.name?.name ?? null, b.name?.short ?? null, b.name?.last ?? null, b.name?.first ?? null, b.name?.middle ?? null, b.birthday ?? null, json(b.phone), json(b.email), json(b.info), b.locale ?? null],
+    );
+    await this.engine.afterCreate(m, id, method, { ...b }, actor);
+    return id;
+  }
+
+  /** Changes only the keys given, then runs the global `edit` method (access, events, log). */
+  private async change(m: EntityManager, id: string, b: ClientSetDto, actor: Actor): Promise<string> {
+    const object = await this.repo.lockObject(m, id);
+    if (!object || object.essence !== 'client') throw new DomainError('NOT_FOUND', { ru: `Клиент ${id} не найден.`, en: `Client ${id} not found.` });
+    const chain = (await this.repo.classChain(m, object.classId)).map((c) => c.id);
+    const rights = await this.access.requireClass(m, actor, chain, 'a');
+    await this.access.requireObject(m, actor, id, rights, 'u');
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const put = (column: string, value: unknown) => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    };
+    if (b.code !== undefined) put('code', b.code);
+    if (b.userid !== undefined) {
+      if (b.userid !== 0 && !(await this.accounts.userExists(String(b.userid)))) throw invalidField('userid', `user ${b.userid} does not exist`);
+      put('user_id', b.userid === 0 ? null : String(b.userid));
+    }
+    if (b.name !== undefined) {
+      if (b.name.name !== undefined) put('fullname', b.name.name);
+      if (b.name.short !== undefined) put('shortname', b.name.short);
+      if (b.name.last !== undefined) put('lastname', b.name.last);
+      if (b.name.first !== undefined) put('firstname', b.name.first);
+      if (b.name.middle !== undefined) put('middlename', b.name.middle);
+    }
+    if (b.birthday !== undefined) put('birthday', b.birthday);
+    if (b.phone !== undefined) put('phone', json(b.phone));
+    if (b.email !== undefined) put('email', json(b.email));
+    if (b.info !== undefined) put('info', json(b.info));
+    if (b.locale !== undefined) {
+      params.push(b.locale);
+      sets.push(`locale_id = (SELECT id FROM locale WHERE code = $${params.length})`);
+    }
+    if (sets.length > 0) await m.query(`UPDATE client SET ${sets.join(', ')} WHERE id = $1`, params);
+    if (b.description !== undefined) await m.query(`UPDATE document SET description = $2 WHERE id = $1`, [id, b.description]);
+    if (b.type !== undefined) await m.query(`UPDATE object SET type_id = $2 WHERE id = $1`, [id, await this.typeId(m, object.classId, b.type)]);
+    if (b.parent !== undefined) {
+      if (b.parent) await this.requireParent(m, b.parent);
+      await m.query(`UPDATE object SET parent_id = $2 WHERE id = $1`, [id, b.parent]);
+    }
+    if (b.name?.name !== undefined) await this.repo.touch(m, id, actor.userId, b.name.name);
+    await this.engine.executeAction(m, id, { code: 'edit' }, { ...b }, actor);
+    return id;
+  }
+
+  private async typeId(m: EntityManager, classId: string, code: string): Promise<string> {
+    const [row] = await m.query<{ id: string }[]>(`SELECT id FROM object_type WHERE class_id = $1 AND code = $2`, [classId, code]);
+    if (!row) throw invalidField('type', `unknown type "${code}"`);
+    return row.id;
+  }
+
+  private async requireParent(m: EntityManager, parent: string): Promise<void> {
+    const [row] = await m.query<unknown[]>(`SELECT 1 FROM object WHERE id = $1`, [parent]);
+    if (!row) throw invalidField('parent', `object ${parent} does not exist`);
+  }
+}
+
+/** Free-form JSON values are stored as jsonb (null stays SQL NULL). */
+function json(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}

@@ -1,0 +1,176 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import type { Language } from '../../common/i18n/language.js';
+import { compileListQuery, compileWhere } from '../../common/list-query/list-query.compiler.js';
+import { parseCountQuery, parseListQuery } from '../../common/list-query/list-query.parser.js';
+import type { ColumnMap, ColumnSpec, ListQueryLimits } from '../../common/list-query/list-query.types.js';
+import type { AccessService } from './access.service.js';
+import type { Actor } from './workflow-handler.js';
+import { methodsInState } from './workflow.decision.js';
+import type { WorkflowRepository } from './workflow.repository.js';
+import { project } from './fields.js';
+
+const col = (sql: string, type: ColumnSpec['type']): ColumnSpec => ({ sql, type });
+/** Language codes are constants of ours, so they may appear in the SQL of a column. */
+const label = (expr: string, lang: Language) => `(${expr}->>'${lang === 'en' ? 'en' : 'ru'}')`;
+
+/** Seed 002 class table `object`: the fields every object has. */
+export function objectColumns(lang: Language): Record<string, ColumnSpec> {
+  return {
+    id: col('o.id', 'integer'),
+    parent: col('o.parent_id', 'integer'),
+    essence: col('e.id', 'integer'),
+    essencecode: col('e.code', 'text'),
+    class: col('c.id', 'integer'),
+    classcode: col('c.code', 'text'),
+    classlabel: col(label('c.label', lang), 'text'),
+    type: col('t.id', 'integer'),
+    typecode: col('t.code', 'text'),
+    typename: col(label('t.name', lang), 'text'),
+    typedescription: col('t.description', 'text'),
+    label: col('o.label', 'text'),
+    statetype: col('st.id', 'integer'),
+    statetypecode: col('st.code', 'text'),
+    statetypename: col(label('st.name', lang), 'text'),
+    state: col('s.id', 'integer'),
+    statecode: col('s.code', 'text'),
+    statelabel: col(label('s.label', lang), 'text'),
+    lastupdate: col('o.updated', 'timestamp'),
+    owner: col('o.owner_id', 'integer'),
+    ownercode: col('ow.username', 'text'),
+    ownername: col('ow.name', 'text'),
+    created: col('o.created', 'timestamp'),
+    oper: col('o.oper_id', 'integer'),
+    opercode: col('op.username', 'text'),
+    opername: col('op.name', 'text'),
+    operdate: col('o.oper_date', 'timestamp'),
+  };
+}
+
+/** Seed 002 class table `document`. */
+export function documentColumns(): Record<string, ColumnSpec> {
+  return { area: col('d.area_id', 'integer'), areacode: col('ar.code', 'text'), areaname: col('ar.name', 'text'), description: col('d.description', 'text') };
+}
+
+/** Seed 002 class table `reference`. */
+export function referenceColumns(): Record<string, ColumnSpec> {
+  return { code: col('r.code', 'text'), name: col('r.name', 'text'), description: col('r.description', 'text') };
+}
+
+export const OBJECT_FROM = `object o
+  JOIN object_class c ON c.id = o.class_id
+  JOIN essence e ON e.id = c.essence_id
+  JOIN object_type t ON t.id = o.type_id
+  JOIN state s ON s.id = o.state_id
+  JOIN state_type st ON st.id = s.type_id
+  LEFT JOIN app_user ow ON ow.id = o.owner_id
+  LEFT JOIN app_user op ON op.id = o.oper_id`;
+export const DOCUMENT_FROM = `JOIN document d ON d.id = o.id JOIN area ar ON ar.id = d.area_id`;
+export const REFERENCE_FROM = `JOIN reference r ON r.id = o.id`;
+
+export interface EssenceSpec {
+  /** The class objects of this essence are created in (and listed from, with its subclasses). */
+  classCode: string;
+  /** FROM after OBJECT_FROM (class tables), trusted SQL. */
+  from: string;
+  columns: (lang: Language) => ColumnMap;
+  /** Alias of the document table for the area filter; null for references. */
+  documentAlias: string | null;
+}
+
+/** Integer columns leave as JSON numbers (ids stay below 2^53). */
+function numbers(row: Record<string, unknown>, columns: ColumnMap): Record<string, unknown> {
+  for (const [k, v] of Object.entries(row)) if (typeof v === 'string' && columns[k]?.type === 'integer') row[k] = Number(v);
+  return row;
+}
+
+/**
+ * The generic reads of an essence (seed 002 "Общие конечные точки"): type, method, count, get, list, with
+ * the access filter in the SQL of every list and count.
+ */
+export class ObjectReader {
+  constructor(
+    private readonly spec: EssenceSpec,
+    private readonly repo: WorkflowRepository,
+    private readonly access: AccessService,
+    private readonly limits: ListQueryLimits,
+  ) {}
+
+  /** The essence's class and its subclasses' ids; the class chain for rights. */
+  private async scope(m: EntityManager, actor: Actor) {
+    const root = await this.repo.classByCode(m, this.spec.classCode);
+    if (!root) throw new Error(`class ${this.spec.classCode} is not seeded`);
+    const chain = (await this.repo.classChain(m, root.id)).map((c) => c.id);
+    const rights = await this.access.classRights(m, actor, chain);
+    if (!rights.has('a')) throw new DomainError('FORBIDDEN', { ru: 'Недостаточно прав.', en: 'Access denied.' });
+    return { rootId: root.id, rights };
+  }
+
+  private classFilter(param: number): string {
+    return `o.class_id IN (WITH RECURSIVE sub AS (SELECT id FROM object_class WHERE id = $${param}::bigint UNION ALL SELECT k.id FROM object_class k JOIN sub ON k.parent_id = sub.id) SELECT id FROM sub)`;
+  }
+
+  async list(m: EntityManager, body: unknown, actor: Actor, lang: Language): Promise<Record<string, unknown>[]> {
+    const columns = this.spec.columns(lang);
+    const q = parseListQuery(body, columns, this.limits, { orderBy: ['id'] });
+    const { rootId, rights } = await this.scope(m, actor);
+    const access = this.access.listFilter(actor, rights.has('s'), 2, this.spec.documentAlias);
+    const compiled = compileListQuery(q, columns, { paramStart: 2 + access.params.length });
+    const sql = `SELECT ${compiled.select} FROM ${OBJECT_FROM} ${this.spec.from}
+      WHERE ${this.classFilter(1)} AND ${access.sql}${compiled.where ? ` AND (${compiled.where})` : ''}
+      ${compiled.orderBy ? `ORDER BY ${compiled.orderBy}` : ''} LIMIT ${compiled.limit} OFFSET ${compiled.offset}`;
+    const rows = await m.query<Record<string, unknown>[]>(sql, [rootId, ...access.params, ...compiled.params]);
+    return rows.map((r) => numbers(r, columns));
+  }
+
+  async count(m: EntityManager, body: unknown, actor: Actor, lang: Language): Promise<{ count: number }> {
+    const columns = this.spec.columns(lang);
+    const q = parseCountQuery(body, columns, this.limits);
+    const { rootId, rights } = await this.scope(m, actor);
+    const access = this.access.listFilter(actor, rights.has('s'), 2, this.spec.documentAlias);
+    const { where, params } = compileWhere(q, columns, { paramStart: 2 + access.params.length });
+    const [row] = await m.query<{ count: string }[]>(
+      `SELECT count(*) AS count FROM ${OBJECT_FROM} ${this.spec.from} WHERE ${this.classFilter(1)} AND ${access.sql}${where ? ` AND (${where})` : ''}`,
+      [rootId, ...access.params, ...params],
+    );
+    return { count: Number(row!.count) };
+  }
+
+  /** One object as `/get` shows it; 404 when it does not exist or the actor may not see it. */
+  async get(m: EntityManager, id: string, fields: string[] | undefined, actor: Actor, lang: Language): Promise<Record<string, unknown>> {
+    const columns = this.spec.columns(lang);
+    const { rootId, rights } = await this.scope(m, actor);
+    const access = this.access.listFilter(actor, rights.has('s'), 3, this.spec.documentAlias);
+    const select = Object.entries(columns).map(([k, c]) => `${c.sql} AS "${k}"`).join(', ');
+    const [row] = await m.query<Record<string, unknown>[]>(
+      `SELECT ${select} FROM ${OBJECT_FROM} ${this.spec.from} WHERE o.id = $1 AND ${this.classFilter(2)} AND ${access.sql}`,
+      [id, rootId, ...access.params],
+    );
+    if (!row) throw new DomainError('NOT_FOUND', { ru: `Объект ${id} не найден.`, en: `Object ${id} not found.` });
+    return project([numbers(row, columns)], fields, Object.keys(columns))[0]!;
+  }
+
+  /** `/type`: the types of the essence's class. */
+  async types(m: EntityManager, fields: string[] | undefined, lang: Language): Promise<Record<string, unknown>[]> {
+    const rows = await m.query<Record<string, unknown>[]>(
+      `SELECT t.id::int8 AS id, t.class_id AS class, c.code AS classcode, t.code, t.name->>$2 AS name, t.description
+         FROM object_type t JOIN object_class c ON c.id = t.class_id WHERE c.code = $1 ORDER BY t.id`,
+      [this.spec.classCode, lang],
+    );
+    const out = rows.map((r) => ({ ...r, id: Number(r.id), class: Number(r.class) }));
+    return project(out, fields, ['id', 'class', 'classcode', 'code', 'name', 'description']);
+  }
+
+  /** `/method`: what the actor may run on the object in its current state. */
+  async methods(m: EntityManager, id: string, actor: Actor, lang: Language) {
+    await this.get(m, id, ['id'], actor, lang);
+    const [o] = await m.query<{ classId: string; stateId: string }[]>(`SELECT class_id AS "classId", state_id AS "stateId" FROM object WHERE id = $1`, [id]);
+    const chain = (await this.repo.classChain(m, o!.classId)).map((c) => c.id);
+    const out = [];
+    for (const x of methodsInState(await this.repo.methods(m, chain), chain, o!.stateId)) {
+      if (!x.visible || !(await this.access.methodAllows(m, actor, x.id))) continue;
+      out.push({ id: Number(x.id), parent: null, action: Number(x.actionId), actioncode: x.actionCode, label: x.label[lang], visible: x.visible });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { OutboxService } from '../../common/events/outbox.service.js';
+import { EventLogService } from '../event-log/event-log.service.js';
+import { AccessService, type ObjectRight } from './access.service.js';
+import { type Actor, WorkflowHandlerRegistry } from './workflow-handler.js';
+import { decideAction, decideMethod, eventChain, type MethodRow } from './workflow.decision.js';
+import { type ClassLink, type LockedObject, WorkflowRepository } from './workflow.repository.js';
+
+/** Event log code of object actions. */
+export const WORKFLOW_LOG_CODE = 3001;
+
+export interface ActionOutcome {
+  id: string;
+  method: string;
+  action: string;
+  state: string | null;
+  dropped: boolean;
+  result: Record<string, unknown>;
+}
+
+export type ActionRef = { id?: string; code?: string };
+
+/**
+ * The one path every state change takes (design/workflow.md section 3): in the caller's transaction, lock
+ * the object, resolve the method up the class tree, check access, run the event chain (handlers may veto by
+ * throwing: the whole transaction rolls back), apply the transition with its temporal history, write the
+ * event log and the outbox. The caller commits; subscribers see the event only after that.
+ */
+@Injectable()
+export class WorkflowEngine {
+  constructor(
+    private readonly repo: WorkflowRepository,
+    private readonly access: AccessService,
+    private readonly handlers: WorkflowHandlerRegistry,
+    private readonly events: EventLogService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async executeAction(m: EntityManager, objectId: string, action: ActionRef, form: Record<string, unknown>, actor: Actor): Promise<ActionOutcome> {
+    const { object, chain, methods } = await this.load(m, objectId);
+    const method = decideAction(methods, chain.map((c) => c.id), object.stateId, action);
+    return this.run(m, object, chain, method, form, actor);
+  }
+
+  async executeMethod(m: EntityManager, objectId: string, ref: ActionRef, form: Record<string, unknown>, actor: Actor): Promise<ActionOutcome> {
+    const { object, chain, methods } = await this.load(m, objectId);
+    const method = decideMethod(methods, chain.map((c) => c.id), object.stateId, ref);
+    return this.run(m, object, chain, method, form, actor);
+  }
+
+  /** The global `create` method of a class: the state a new object starts in (before it exists). */
+  async createMethod(m: EntityManager, classId: string): Promise<{ chain: ClassLink[]; method: MethodRow }> {
+    const chain = await this.repo.classChain(m, classId);
+    const methods = await this.repo.methods(m, chain.map((c) => c.id));
+    const method = decideAction(methods, chain.map((c) => c.id), '', { code: 'create' });
+    if (!method.newStateId) throw new Error(`the create method of class ${classId} has no transition`);
+    return { chain, method };
+  }
+
+  /** Runs the create chain for an object just inserted in the create method's state (no transition again). */
+  async afterCreate(m: EntityManager, objectId: string, method: MethodRow, form: Record<string, unknown>, actor: Actor): Promise<ActionOutcome> {
+    const object = (await this.repo.lockObject(m, objectId))!;
+    const chain = await this.repo.classChain(m, object.classId);
+    return this.run(m, object, chain, { ...method, newStateId: null }, form, actor, null);
+  }
+
+  /** Admin: to the class's `deleted` state without running events. */
+  async forceDelete(m: EntityManager, objectId: string, actor: Actor): Promise<ActionOutcome> {
+    const { object, chain } = await this.load(m, objectId);
+    const deleted = await this.repo.stateByCode(m, chain.map((c) => c.id), 'deleted');
+    if (!deleted) throw new DomainError('CONFLICT', 'The class has no deleted state');
+    if (object.stateId !== deleted.id) await this.repo.changeState(m, object.id, deleted.id, actor.userId);
+    await this.log(m, actor, object.id, `Object ${object.id} (${chain[0]!.code}) force-deleted`);
+    await this.outbox.record(m, 'ObjectActionExecuted', {
+      object: object.id,
+      class: chain[0]!.code,
+      action: 'delete',
+      method: null,
+      oldState: object.stateId,
+      newState: deleted.id,
+      dropped: false,
+      form: {},
+      actor: actor.userId,
+    });
+    return { id: object.id, method: 'force:delete', action: 'delete', state: deleted.id, dropped: false, result: {} };
+  }
+
+  private async load(m: EntityManager, objectId: string) {
+    const object = await this.repo.lockObject(m, objectId);
+    if (!object) throw new DomainError('NOT_FOUND', { ru: `Объект ${objectId} не найден.`, en: `Object ${objectId} not found.` });
+    const chain = await this.repo.classChain(m, object.classId);
+    const methods = await this.repo.methods(m, chain.map((c) => c.id));
+    return { object, chain, methods };
+  }
+
+  private async run(
+    m: EntityManager,
+    object: LockedObject,
+    chain: ClassLink[],
+    method: MethodRow,
+    form: Record<string, unknown>,
+    actor: Actor,
+    oldState: string | null = object.stateId,
+  ): Promise<ActionOutcome> {
+    const chainIds = chain.map((c) => c.id);
+    const drop = method.actionCode === 'drop';
+    const classRight: ObjectRight = drop || method.actionCode === 'delete' ? 'd' : 'u';
+    // Creating needs the class's `c`; acting on an object needs the class's `a` and the object's `u` (`d`).
+    const rights = await this.access.requireClass(m, actor, chainIds, oldState === null ? 'c' : 'a');
+    if (oldState !== null) await this.access.requireObject(m, actor, object.id, rights, classRight);
+    if (!(await this.access.methodAllows(m, actor, method.id))) {
+      throw new DomainError('FORBIDDEN', { ru: 'Нет права на выполнение метода.', en: 'You may not run this method.' });
+    }
+
+    const ctx = { manager: m, object, classCode: chain[0]!.code, method, action: method.actionCode, form, actor, result: {} as Record<string, unknown> };
+    for (const name of eventChain(await this.repo.events(m, chainIds, method.actionId), chainIds, method.actionId)) {
+      await this.handlers.get(name).handle(ctx);
+    }
+
+    let newState: string | null = object.stateId;
+    if (drop) {
+      await this.repo.deleteObject(m, object.id);
+      newState = null;
+    } else if (method.newStateId) {
+      await this.repo.changeState(m, object.id, method.newStateId, actor.userId);
+      newState = method.newStateId;
+    } else {
+      await this.repo.touch(m, object.id, actor.userId);
+    }
+    await this.log(m, actor, drop ? null : object.id, `${method.actionCode} ${chain[0]!.code} ${object.id}: ${method.code}`);
+    await this.outbox.record(m, 'ObjectActionExecuted', {
+      object: object.id,
+      class: chain[0]!.code,
+      action: method.actionCode,
+      method: method.id,
+      oldState,
+      newState,
+      dropped: drop,
+      form,
+      actor: actor.userId,
+    });
+    return { id: object.id, method: method.code, action: method.actionCode, state: newState, dropped: drop, result: ctx.result };
+  }
+
+  private log(m: EntityManager, actor: Actor, objectId: string | null, text: string): Promise<void> {
+    return this.events.write({ type: 'M', code: WORKFLOW_LOG_CODE, category: 'workflow', text, userId: actor.userId, session: actor.session, objectId }, m);
+  }
+}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { EventRow, MethodRow } from './workflow.decision.js';
+
+export interface LockedObject {
+  id: string;
+  parentId: string | null;
+  classId: string;
+  typeId: string;
+  stateId: string;
+  ownerId: string | null;
+  essence: string;
+}
+
+export interface ClassLink {
+  id: string;
+  code: string;
+  essence: string;
+  abstract: boolean;
+}
+
+/** Every query of the workflow engine and its configuration reads. */
+@Injectable()
+export class WorkflowRepository {
+  constructor(@InjectDataSource() readonly ds: DataSource) {}
+
+  /** The object, row-locked for the rest of the transaction (concurrent actions on it queue here). */
+  async lockObject(m: EntityManager, id: string): Promise<LockedObject | undefined> {
+    const [row] = await m.query<LockedObject[]>(
+      `SELECT o.id, o.parent_id AS "parentId", o.class_id AS "classId", o.type_id AS "typeId", o.state_id AS "stateId",
+              o.owner_id AS "ownerId", e.code AS essence
+         FROM object o JOIN object_class c ON c.id = o.class_id JOIN essence e ON e.id = c.essence_id
+        WHERE o.id = $1 FOR UPDATE OF o`,
+      [id],
+    );
+    return row;
+  }
+
+  /** The class and its ancestors, the class first. */
+  async classChain(m: EntityManager, classId: string): Promise<ClassLink[]> {
+    return m.query<ClassLink[]>(
+      `WITH RECURSIVE chain AS (
+         SELECT id, parent_id, code, essence_id, abstract, 0 AS depth FROM object_class WHERE id = $1
+         UNION ALL
+         SELECT p.id, p.parent_id, p.code, p.essence_id, p.abstract, chain.depth + 1 FROM object_class p JOIN chain ON p.id = chain.parent_id)
+       SELECT chain.id, chain.code, e.code AS essence, chain.abstract FROM chain JOIN essence e ON e.id = chain.essence_id ORDER BY depth`,
+      [classId],
+    );
+  }
+
+  async classByCode(m: EntityManager, code: string): Promise<{ id: string } | undefined> {
+    const [row] = await m.query<{ id: string }[]>(`SELECT id FROM object_class WHERE code = $1`, [code]);
+    return row;
+  }
+
+  /** Methods (with action and transition) of the given classes. */
+  async methods(m: EntityManager, classIds: string[]): Promise<MethodRow[]> {
+    return m.query<MethodRow[]>(
+      `SELECT md.id, md.class_id AS "classId", md.state_id AS "stateId", md.action_id AS "actionId", a.code AS "actionCode", md.code,
+              md.label, md.visible, md.sequence, t.new_state_id AS "newStateId"
+         FROM method md JOIN action a ON a.id = md.action_id LEFT JOIN transition t ON t.method_id = md.id
+        WHERE md.class_id = ANY($1::bigint[])`,
+      [classIds],
+    );
+  }
+
+  async events(m: EntityManager, classIds: string[], actionId: string): Promise<EventRow[]> {
+    return m.query<EventRow[]>(
+      `SELECT class_id AS "classId", action_id AS "actionId", kind, handler, sequence, enabled
+         FROM workflow_event WHERE class_id = ANY($1::bigint[]) AND action_id = $2`,
+      [classIds, actionId],
+    );
+  }
+
+  /** A state by code, looked up the class chain (the deepest definition wins). */
+  async stateByCode(m: EntityManager, classIds: string[], code: string): Promise<{ id: string } | undefined> {
+    const [row] = await m.query<{ id: string }[]>(
+      `SELECT id FROM state WHERE class_id = ANY($1::bigint[]) AND code = $2 ORDER BY array_position($1::bigint[], class_id) LIMIT 1`,
+      [classIds, code],
+    );
+    return row;
+  }
+
+  /**
+   * Moves the object to `stateId`: closes the open history interval and opens a new one at the same
+   * instant (taken after the row lock, so intervals follow each other without gaps or overlaps).
+   */
+  async changeState(m: EntityManager, objectId: string, stateId: string, operId: string | null): Promise<void> {
+    // Two statements: within one, the new row would be checked against the old version of the closed one.
+    // The instant stays in the database (a JS Date would cut it to milliseconds and overlap the intervals).
+    await m.query(`UPDATE object_state SET valid_to = greatest(clock_timestamp(), valid_from) WHERE object_id = $1 AND valid_to = 'infinity'`, [objectId]);
+    await m.query(
+      `INSERT INTO object_state (object_id, state_id, valid_from)
+       SELECT $1, $2, coalesce((SELECT max(valid_to) FROM object_state WHERE object_id = $1), clock_timestamp())`,
+      [objectId, stateId],
+    );
+    await m.query(`UPDATE object SET state_id = $2, updated = now(), oper_id = $3, oper_date = now() WHERE id = $1`, [objectId, stateId, operId]);
+  }
+
+  /** Drop: the object and everything hanging from it (history, class rows, access rows) go by cascade. */
+  async deleteObject(m: EntityManager, objectId: string): Promise<void> {
+    await m.query(`UPDATE event_log SET object_id = NULL WHERE object_id = $1`, [objectId]);
+    await m.query(`DELETE FROM object WHERE id = $1`, [objectId]);
+  }
+
+  async insertObject(
+    m: EntityManager,
+    o: { parentId: string | null; typeId: string; classId: string; stateId: string; ownerId: string | null; label: string | null },
+  ): Promise<string> {
+    const [row] = await m.query<{ id: string }[]>(
+      `INSERT INTO object (parent_id, type_id, class_id, state_id, owner_id, oper_id, label) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id`,
+      [o.parentId, o.typeId, o.classId, o.stateId, o.ownerId, o.label],
+    );
+    await m.query(`INSERT INTO object_state (object_id, state_id, valid_from) VALUES ($1, $2, clock_timestamp())`, [row!.id, o.stateId]);
+    if (o.ownerId) await m.query(`INSERT INTO acl_object (object_id, user_id, allow) VALUES ($1, $2, 'sud')`, [row!.id, o.ownerId]);
+    return row!.id;
+  }
+
+  async touch(m: EntityManager, objectId: string, operId: string | null, label?: string | null): Promise<void> {
+    await m.query(`UPDATE object SET updated = now(), oper_id = $2, oper_date = now(), label = CASE WHEN $3::boolean THEN $4 ELSE label END WHERE id = $1`, [
+      objectId,
+      operId,
+      label !== undefined,
+      label ?? null,
+    ]);
+  }
+
+  /** Ensures a handler's binding row (and a `parent` entry first, so ancestors' handlers keep running). */
+  async bindHandler(classCode: string, actionCode: string, handler: string, sequence: number): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('workflow_event'))`);
+      const [target] = await m.query<{ classId: string; actionId: string }[]>(
+        `SELECT c.id AS "classId", a.id AS "actionId" FROM object_class c, action a WHERE c.code = $1 AND a.code = $2`,
+        [classCode, actionCode],
+      );
+      if (!target) return false;
+      const existing = await m.query<{ handler: string | null }[]>(`SELECT handler FROM workflow_event WHERE class_id = $1 AND action_id = $2`, [target.classId, target.actionId]);
+      if (existing.some((e) => e.handler === handler)) return true;
+      if (existing.length === 0) {
+        await m.query(`INSERT INTO workflow_event (class_id, action_id, kind, sequence) VALUES ($1, $2, 'parent', 0)`, [target.classId, target.actionId]);
+      }
+      await m.query(`INSERT INTO workflow_event (class_id, action_id, kind, handler, sequence) VALUES ($1, $2, 'handler', $3, $4)`, [target.classId, target.actionId, handler, sequence]);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import type { Language } from '../../common/i18n/language.js';
+import { invalidField } from '../../common/validation/validation.pipe.js';
+import type { Actor } from './workflow-handler.js';
+import { type ActionOutcome, type ActionRef, WorkflowEngine } from './workflow.engine.js';
+import { methodsInState } from './workflow.decision.js';
+import { WorkflowRepository } from './workflow.repository.js';
+import { project } from './fields.js';
+import { AccessService } from './access.service.js';
+
+/** Id or code: digits are an id. */
+export const ref = (value: string): ActionRef => (/^\d+$/.test(value) ? { id: value } : { code: value });
+
+/** The catalogue reads of the workflow configuration, each with its own field list. */
+const CATALOGUE = {
+  essence: {
+    fields: ['id', 'code', 'name', 'description'],
+    sql: `SELECT id::int8 AS id, code, name->>$1 AS name, description FROM essence ORDER BY id`,
+  },
+  class: {
+    fields: ['id', 'parent', 'essence', 'essencecode', 'level', 'code', 'label', 'abstract'],
+    sql: `SELECT c.id, c.parent_id AS parent, c.essence_id AS essence, e.code AS essencecode, c.level, c.code, c.label->>$1 AS label, c.abstract
+            FROM object_class c JOIN essence e ON e.id = c.essence_id ORDER BY c.level, c.id`,
+  },
+  type: {
+    fields: ['id', 'class', 'classcode', 'code', 'name', 'description'],
+    sql: `SELECT t.id, t.class_id AS class, c.code AS classcode, t.code, t.name->>$1 AS name, t.description
+            FROM object_type t JOIN object_class c ON c.id = t.class_id ORDER BY t.class_id, t.id`,
+  },
+  stateType: {
+    fields: ['id', 'code', 'name'],
+    sql: `SELECT id, code, name->>$1 AS name FROM state_type ORDER BY id`,
+  },
+  state: {
+    fields: ['id', 'class', 'classcode', 'type', 'typecode', 'code', 'label', 'sequence'],
+    sql: `SELECT s.id, s.class_id AS class, c.code AS classcode, s.type_id AS type, st.code AS typecode, s.code, s.label->>$1 AS label, s.sequence
+            FROM state s JOIN object_class c ON c.id = s.class_id JOIN state_type st ON st.id = s.type_id ORDER BY s.class_id, s.sequence`,
+  },
+  action: {
+    fields: ['id', 'code', 'name'],
+    sql: `SELECT id, code, name->>$1 AS name FROM action ORDER BY id`,
+  },
+  method: {
+    fields: ['id', 'class', 'classcode', 'state', 'statecode', 'action', 'actioncode', 'code', 'label', 'sequence', 'visible'],
+    sql: `SELECT m.id, m.class_id AS class, c.code AS classcode, m.state_id AS state, s.code AS statecode, m.action_id AS action, a.code AS actioncode,
+                 m.code, m.label->>$1 AS label, m.sequence, m.visible
+            FROM method m JOIN object_class c ON c.id = m.class_id JOIN action a ON a.id = m.action_id LEFT JOIN state s ON s.id = m.state_id
+           ORDER BY m.class_id, m.sequence`,
+  },
+} as const;
+
+export type CatalogueName = keyof typeof CATALOGUE;
+
+/** Numeric ids out as numbers (the seed's examples show numbers; ours stay below 2^53). */
+function numeric<T extends Record<string, unknown>>(row: T, keys: string[]): T {
+  const out: Record<string, unknown> = { ...row };
+  for (const k of keys) if (typeof out[k] === 'string' && /^\d+$/.test(out[k] as string)) out[k] = Number(out[k]);
+  return out as T;
+}
+const ID_KEYS = ['id', 'parent', 'essence', 'class', 'type', 'state', 'action', 'level', 'sequence'];
+
+/** Reads of the configuration, action and method runs, object class/type/state, force delete. */
+@Injectable()
+export class WorkflowService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: WorkflowRepository,
+    private readonly engine: WorkflowEngine,
+    private readonly access: AccessService,
+  ) {}
+
+  /** 404 unless the object exists and the actor may select it (not telling hidden objects from missing ones). */
+  async ensureVisible(id: string, actor: Actor): Promise<void> {
+    const m = this.ds.manager;
+    const [o] = await m.query<{ classId: string }[]>(`SELECT class_id AS "classId" FROM object WHERE id = $1`, [id]);
+    const hidden = () => new DomainError('NOT_FOUND', { ru: `Объект ${id} не найден.`, en: `Object ${id} not found.` });
+    if (!o) throw hidden();
+    const chain = (await this.repo.classChain(m, o.classId)).map((c) => c.id);
+    const rights = await this.access.classRights(m, actor, chain);
+    if (!rights.has('a') || !(await this.access.objectAllows(m, actor, id, rights, 's'))) throw hidden();
+  }
+
+  async catalogue(name: CatalogueName, lang: Language, fields?: string[]): Promise<Record<string, unknown>[]> {
+    const spec = CATALOGUE[name];
+    const rows = await this.ds.query<Record<string, unknown>[]>(spec.sql, [lang]);
+    return project(rows.map((r) => numeric(r, ID_KEYS)), fields, spec.fields);
+  }
+
+  /** action/run: one request or an array of them, all in one transaction (one failure undoes them all). */
+  runActions(requests: { id: string; action: string; form?: Record<string, unknown> }[], actor: Actor): Promise<ActionOutcome[]> {
+    return this.ds.transaction(async (m) => {
+      const out: ActionOutcome[] = [];
+      for (const r of requests) out.push(await this.engine.executeAction(m, r.id, ref(r.action), r.form ?? {}, actor));
+      return out;
+    });
+  }
+
+  runMethod(r: { id: string; method: string; form?: Record<string, unknown> }, actor: Actor): Promise<ActionOutcome> {
+    return this.ds.transaction((m) => this.engine.executeMethod(m, r.id, ref(r.method), r.form ?? {}, actor));
+  }
+
+  forceDelete(id: string, actor: Actor): Promise<ActionOutcome> {
+    return this.ds.transaction((m) => this.engine.forceDelete(m, id, actor));
+  }
+
+  /** method/get: the methods offered in a state of a class (given directly, by code, or by an object). */
+  async methodsFor(q: { object?: string; class?: string; state?: string; classcode?: string; statecode?: string }, lang: Language, actor: Actor) {
+    const m = this.ds.manager;
+    let classId = q.class;
+    let stateId = q.state;
+    if (q.object) {
+      await this.ensureVisible(q.object, actor);
+      const [o] = await m.query<{ classId: string; stateId: string }[]>(`SELECT class_id AS "classId", state_id AS "stateId" FROM object WHERE id = $1`, [q.object]);
+      if (!o) throw new DomainError('NOT_FOUND', `Object ${q.object} not found`);
+      classId ??= o.classId;
+      stateId ??= o.stateId;
+    }
+    if (!classId && q.classcode) classId = (await this.repo.classByCode(m, q.classcode))?.id;
+    if (!classId) throw q.classcode ? new DomainError('NOT_FOUND', `Class "${q.classcode}" not found`) : invalidField('class', 'one of object, class or classcode is required');
+    const chain = (await this.repo.classChain(m, classId)).map((c) => c.id);
+    if (chain.length === 0) throw new DomainError('NOT_FOUND', `Class ${classId} not found`);
+    if (!stateId && q.statecode) stateId = (await this.repo.stateByCode(m, chain, q.statecode))?.id;
+    if (!stateId) throw q.statecode ? new DomainError('NOT_FOUND', `State "${q.statecode}" not found`) : invalidField('state', 'one of object, state or statecode is required');
+    const methods = methodsInState(await this.repo.methods(m, chain), chain, stateId);
+    return methods.map((x) => ({ id: Number(x.id), parent: null, action: Number(x.actionId), actioncode: x.actionCode, label: x.label[lang], visible: x.visible }));
+  }
+
+  /** object/class, object/type, object/state: the object's class, type or state row. */
+  async objectPart(id: string, part: 'class' | 'type' | 'state', lang: Language, actor: Actor, fields?: string[]) {
+    await this.ensureVisible(id, actor);
+    const sql = {
+      class: `SELECT c.id, c.parent_id AS parent, c.essence_id AS essence, e.code AS essencecode, c.level, c.code, c.label->>$2 AS label, c.abstract
+                FROM object o JOIN object_class c ON c.id = o.class_id JOIN essence e ON e.id = c.essence_id WHERE o.id = $1`,
+      type: `SELECT t.id, t.class_id AS class, c.code AS classcode, t.code, t.name->>$2 AS name, t.description
+               FROM object o JOIN object_type t ON t.id = o.type_id JOIN object_class c ON c.id = t.class_id WHERE o.id = $1`,
+      state: `SELECT s.id, s.class_id AS class, s.type_id AS type, st.code AS typecode, s.code, s.label->>$2 AS label
+                FROM object o JOIN state s ON s.id = o.state_id JOIN state_type st ON st.id = s.type_id WHERE o.id = $1`,
+    }[part];
+    const [row] = await this.ds.query<Record<string, unknown>[]>(sql, [id, lang]);
+    if (!row) throw new DomainError('NOT_FOUND', `Object ${id} not found`);
+    return project([numeric(row, ID_KEYS)], fields, Object.keys(row))[0];
+  }
+}
