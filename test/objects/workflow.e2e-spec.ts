@@ -118,6 +118,23 @@ describe('objects and workflow', () => {
     expect(await ds.query(`SELECT 1 FROM object_state WHERE object_id = $1`, [id])).toEqual([]);
   });
 
+  it('event log: add, read by type and code, get one, list by the query language; users see their own entries', async () => {
+    const added = await post(admin, '/event/log/set', { type: 'W', code: 4242, text: 'operator note' });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ type: 'W', code: 4242, text: 'operator note', username: ADMIN.username, session: admin.session });
+    const byCode = await post(admin, '/event/log', { type: 'W', code: 4242 });
+    expect(byCode.body.map((e: { id: number }) => e.id)).toEqual([added.body.id]);
+    expect((await post(admin, '/event/log/get', { id: added.body.id, fields: ['text'] })).body).toEqual({ text: 'operator note' });
+    const listed = await post(admin, '/event/log/list', { search: [{ field: 'code', value: 4242 }], fields: ['id', 'type'] });
+    expect(listed.body).toEqual([{ id: added.body.id, type: 'W' }]);
+    await post(admin, '/sign/up', { username: 'logreader', password: 'logreader-password' });
+    const reader = await signIn(t, { username: 'logreader', password: 'logreader-password' });
+    expect((await post(reader, '/event/log/get', { id: added.body.id })).status).toBe(404);
+    const own = (await post(reader, '/event/log/list', {})).body as { userid: number }[];
+    expect(own.length).toBeGreaterThan(0); // the reader's own sign-in
+    expect(own.every((e) => e.userid === own[0]!.userid && e.userid !== added.body.userid)).toBe(true);
+  });
+
   it('a method not offered in the current state is refused (409) and changes nothing', async () => {
     const { id } = await newClient(admin);
     const before = await ds.query(`SELECT count(*)::int AS n FROM outbox`);

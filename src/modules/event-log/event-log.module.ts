@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { EventLogController } from './event-log.controller.js';
 import { EventLogService } from './event-log.service.js';
 
 /** The event log, shared by every module (auth now, objects and workflow later). */
 @Global()
-@Module({ providers: [EventLogService], exports: [EventLogService] })
+@Module({ controllers: [EventLogController], providers: [EventLogService], exports: [EventLogService] })
 export class EventLogModule {}

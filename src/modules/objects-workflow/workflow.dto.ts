@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /** Ids are numeric (bigint) and travel as strings inside the service. */
 const ID = /^[1-9]\d{0,17}$/;
@@ -82,29 +82,4 @@ export class MethodGetItemDto {
   @ApiProperty() actioncode: string;
   @ApiProperty() label: string;
   @ApiProperty() visible: boolean;
-}
-
-export class EventLogFilterDto {
-  @ApiPropertyOptional({ enum: ['M', 'W', 'E'] }) @IsOptional() @IsIn(['M', 'W', 'E'])
-  type?: 'M' | 'W' | 'E';
-
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(0)
-  code?: number;
-
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsString() @MaxLength(40)
-  datefrom?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40)
-  dateto?: string;
-}
-
-export class EventLogSetDto {
-  @ApiPropertyOptional({ enum: ['M', 'W', 'E'], default: 'M' }) @IsOptional() @IsIn(['M', 'W', 'E'])
-  type?: 'M' | 'W' | 'E';
-
-  @ApiPropertyOptional({ default: 9000 }) @IsOptional() @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value)) @IsInt() @Min(0)
-  code?: number;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000)
-  text?: string;
 }
