@@ -46,7 +46,7 @@ export class CreateWorkflow1795371706680 implements MigrationInterface {
     await q.query(`CREATE UNIQUE INDEX "uq_acl_method_group" ON "acl_method"  ("method_id", "group_id") WHERE group_id IS NOT NULL`);
     await q.query(`CREATE UNIQUE INDEX "uq_acl_method_user" ON "acl_method"  ("method_id", "user_id") WHERE user_id IS NOT NULL`);
     await q.query(`CREATE TABLE "acl_object" ("id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "object_id" bigint NOT NULL, "user_id" bigint, "group_id" bigint, "allow" character varying(3) NOT NULL DEFAULT '', "deny" character varying(3) NOT NULL DEFAULT '', CONSTRAINT "ck_acl_object_principal" CHECK ((user_id IS NULL) <> (group_id IS NULL)), CONSTRAINT "PK_c57bccecb752ef62f2d945dfb20" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE INDEX "ix_acl_object_user" ON "acl_object"  ("user_id", "object_id") `);
+    await q.query(`CREATE INDEX "ix_acl_object_object" ON "acl_object"  ("object_id") `);
     await q.query(`CREATE UNIQUE INDEX "uq_acl_object_group" ON "acl_object"  ("object_id", "group_id") WHERE group_id IS NOT NULL`);
     await q.query(`CREATE UNIQUE INDEX "uq_acl_object_user" ON "acl_object"  ("object_id", "user_id") WHERE user_id IS NOT NULL`);
     await q.query(`CREATE TABLE "calendar" ("id" bigint NOT NULL, "work_days" smallint array NOT NULL DEFAULT '{1,2,3,4,5}', "work_hours" character varying(11) NOT NULL DEFAULT '09:00-18:00', CONSTRAINT "PK_2492fb846a48ea16d53864e3267" PRIMARY KEY ("id"))`);
@@ -110,7 +110,7 @@ export class CreateWorkflow1795371706680 implements MigrationInterface {
     await q.query(`DROP TABLE "calendar"`);
     await q.query(`DROP INDEX "public"."uq_acl_object_user"`);
     await q.query(`DROP INDEX "public"."uq_acl_object_group"`);
-    await q.query(`DROP INDEX "public"."ix_acl_object_user"`);
+    await q.query(`DROP INDEX "public"."ix_acl_object_object"`);
     await q.query(`DROP TABLE "acl_object"`);
     await q.query(`DROP INDEX "public"."uq_acl_method_user"`);
     await q.query(`DROP INDEX "public"."uq_acl_method_group"`);

@@ -6,9 +6,10 @@ import { CreateRefreshToken1795367821726 } from './1795367821726-CreateRefreshTo
 import { OAuthFlows1795370493247 } from './1795370493247-OAuthFlows.js';
 import { CreateWorkflow1795371706680 } from './1795371706680-CreateWorkflow.js';
 import { SeedWorkflow1795371800000 } from './1795371800000-SeedWorkflow.js';
+import { IndexClientLists1795372572839 } from './1795372572839-IndexClientLists.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
  * migration is never edited; add a new one (npm run migration:generate -- Name) and list it here.
  */
-export const MIGRATIONS: Function[] = [InitialSchema1763800000000, CreateIdentity1795364867780, CreateOAuthClient1795366533993, CreateOidcModel1795366739741, CreateRefreshToken1795367821726, OAuthFlows1795370493247, CreateWorkflow1795371706680, SeedWorkflow1795371800000];
+export const MIGRATIONS: Function[] = [InitialSchema1763800000000, CreateIdentity1795364867780, CreateOAuthClient1795366533993, CreateOidcModel1795366739741, CreateRefreshToken1795367821726, OAuthFlows1795370493247, CreateWorkflow1795371706680, SeedWorkflow1795371800000, IndexClientLists1795372572839];

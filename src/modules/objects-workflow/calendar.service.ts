@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { AccessService } from './access.service.js';
 import type { CalendarSetDto } from './essence.dto.js';
-import { objectColumns, ObjectReader, REFERENCE_FROM, referenceColumns } from './object-reader.js';
+import { objectColumns, ObjectReader, REFERENCE_JOINS, referenceColumns } from './object-reader.js';
 import type { Actor } from './workflow-handler.js';
 import { WorkflowEngine } from './workflow.engine.js';
 import { WorkflowRepository } from './workflow.repository.js';
@@ -17,8 +17,8 @@ import { WorkflowRepository } from './workflow.repository.js';
 const calendarColumns = (lang: Language): ColumnMap => ({
   ...objectColumns(lang),
   ...referenceColumns(),
-  workdays: { sql: 'to_jsonb(cal.work_days)', type: 'json', sortable: false },
-  workhours: { sql: 'cal.work_hours', type: 'text' },
+  workdays: { sql: 'to_jsonb(base.work_days)', type: 'json', sortable: false },
+  workhours: { sql: 'base.work_hours', type: 'text' },
 });
 
 /** The working-day calendar reference: set, get, list, count, type, method. */
@@ -33,7 +33,7 @@ export class CalendarService {
     private readonly access: AccessService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.reader = new ObjectReader({ classCode: 'calendar', from: `${REFERENCE_FROM} JOIN calendar cal ON cal.id = o.id`, columns: calendarColumns, documentAlias: null }, repo, access, config.list);
+    this.reader = new ObjectReader({ classCode: 'calendar', tables: `calendar base ${REFERENCE_JOINS}`, columns: calendarColumns, documentAlias: null }, repo, access, config.list);
   }
 
   async set(body: CalendarSetDto, actor: Actor, lang: Language): Promise<Record<string, unknown>> {

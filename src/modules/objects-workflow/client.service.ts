@@ -11,7 +11,7 @@ import { AccountsService } from '../auth/accounts.service.js';
 import type { ClientType } from '../auth/entities/user.entity.js';
 import { AccessService } from './access.service.js';
 import type { ClientSetDto } from './essence.dto.js';
-import { DOCUMENT_FROM, documentColumns, objectColumns, ObjectReader } from './object-reader.js';
+import { DOCUMENT_JOINS, documentColumns, objectColumns, ObjectReader } from './object-reader.js';
 import type { Actor } from './workflow-handler.js';
 import { WorkflowEngine } from './workflow.engine.js';
 import { WorkflowRepository } from './workflow.repository.js';
@@ -19,20 +19,20 @@ import { WorkflowRepository } from './workflow.repository.js';
 const clientColumns = (lang: Language): ColumnMap => ({
   ...objectColumns(lang),
   ...documentColumns(),
-  code: { sql: 'cl.code', type: 'text' },
-  userId: { sql: 'cl.user_id', type: 'integer' },
-  fullname: { sql: 'cl.fullname', type: 'text' },
-  shortname: { sql: 'cl.shortname', type: 'text' },
-  lastname: { sql: 'cl.lastname', type: 'text' },
-  firstname: { sql: 'cl.firstname', type: 'text' },
-  middlename: { sql: 'cl.middlename', type: 'text' },
-  birthday: { sql: 'cl.birthday', type: 'date' },
-  phone: { sql: 'cl.phone', type: 'json' },
-  email: { sql: 'cl.email', type: 'json' },
-  info: { sql: 'cl.info', type: 'json' },
-  locale: { sql: 'cl.locale_id', type: 'integer' },
-  localecode: { sql: 'lc.code', type: 'text' },
-  localename: { sql: 'lc.name', type: 'text' },
+  code: { sql: 'base.code', type: 'text' },
+  userId: { sql: 'base.user_id', type: 'integer' },
+  fullname: { sql: 'base.fullname', type: 'text' },
+  shortname: { sql: 'base.shortname', type: 'text' },
+  lastname: { sql: 'base.lastname', type: 'text' },
+  firstname: { sql: 'base.firstname', type: 'text' },
+  middlename: { sql: 'base.middlename', type: 'text' },
+  birthday: { sql: 'base.birthday', type: 'date' },
+  phone: { sql: 'base.phone', type: 'json' },
+  email: { sql: 'base.email', type: 'json' },
+  info: { sql: 'base.info', type: 'json' },
+  locale: { sql: 'base.locale_id', type: 'integer' },
+  localecode: { sql: '(SELECT lc.code FROM locale lc WHERE lc.id = base.locale_id)', type: 'text' },
+  localename: { sql: '(SELECT lc.name FROM locale lc WHERE lc.id = base.locale_id)', type: 'text' },
 });
 
 /** Seed 002's client document: set (create or change), get, list, count, type, method. */
@@ -49,7 +49,7 @@ export class ClientService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.reader = new ObjectReader(
-      { classCode: 'client', from: `${DOCUMENT_FROM} JOIN client cl ON cl.id = o.id LEFT JOIN locale lc ON lc.id = cl.locale_id`, columns: clientColumns, documentAlias: 'd' },
+      { classCode: 'client', tables: `client base ${DOCUMENT_JOINS}`, columns: clientColumns, documentAlias: 'd' },
       repo,
       access,
       config.list,

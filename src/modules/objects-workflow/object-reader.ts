@@ -14,42 +14,52 @@ const col = (sql: string, type: ColumnSpec['type']): ColumnSpec => ({ sql, type 
 /** Language codes are constants of ours, so they may appear in the SQL of a column. */
 const label = (expr: string, lang: Language) => `(${expr}->>'${lang === 'en' ? 'en' : 'ru'}')`;
 
-/** Seed 002 class table `object`: the fields every object has. */
+/**
+ * Seed 002 class table `object`: the fields every object has. Lookup fields are scalar subqueries by
+ * primary key rather than joins: a list then joins three tables, not a dozen, which keeps planning cheap
+ * and lets the planner start from the class table's indexes.
+ */
 export function objectColumns(lang: Language): Record<string, ColumnSpec> {
+  const klass = (expr: string) => `(SELECT ${expr} FROM object_class c WHERE c.id = o.class_id)`;
+  const type = (expr: string) => `(SELECT ${expr} FROM object_type t WHERE t.id = o.type_id)`;
+  const state = (expr: string) => `(SELECT ${expr} FROM state s WHERE s.id = o.state_id)`;
+  const stateType = (expr: string) => `(SELECT ${expr} FROM state s JOIN state_type st ON st.id = s.type_id WHERE s.id = o.state_id)`;
+  const user = (column: string, expr: string) => `(SELECT ${expr} FROM app_user u WHERE u.id = o.${column})`;
   return {
     id: col('o.id', 'integer'),
     parent: col('o.parent_id', 'integer'),
-    essence: col('e.id', 'integer'),
-    essencecode: col('e.code', 'text'),
-    class: col('c.id', 'integer'),
-    classcode: col('c.code', 'text'),
-    classlabel: col(label('c.label', lang), 'text'),
-    type: col('t.id', 'integer'),
-    typecode: col('t.code', 'text'),
-    typename: col(label('t.name', lang), 'text'),
-    typedescription: col('t.description', 'text'),
+    essence: col(klass('c.essence_id'), 'integer'),
+    essencecode: col(`(SELECT e.code FROM object_class c JOIN essence e ON e.id = c.essence_id WHERE c.id = o.class_id)`, 'text'),
+    class: col('o.class_id', 'integer'),
+    classcode: col(klass('c.code'), 'text'),
+    classlabel: col(klass(label('c.label', lang)), 'text'),
+    type: col('o.type_id', 'integer'),
+    typecode: col(type('t.code'), 'text'),
+    typename: col(type(label('t.name', lang)), 'text'),
+    typedescription: col(type('t.description'), 'text'),
     label: col('o.label', 'text'),
-    statetype: col('st.id', 'integer'),
-    statetypecode: col('st.code', 'text'),
-    statetypename: col(label('st.name', lang), 'text'),
-    state: col('s.id', 'integer'),
-    statecode: col('s.code', 'text'),
-    statelabel: col(label('s.label', lang), 'text'),
+    statetype: col(state('s.type_id'), 'integer'),
+    statetypecode: col(stateType('st.code'), 'text'),
+    statetypename: col(stateType(label('st.name', lang)), 'text'),
+    state: col('o.state_id', 'integer'),
+    statecode: col(state('s.code'), 'text'),
+    statelabel: col(state(label('s.label', lang)), 'text'),
     lastupdate: col('o.updated', 'timestamp'),
     owner: col('o.owner_id', 'integer'),
-    ownercode: col('ow.username', 'text'),
-    ownername: col('ow.name', 'text'),
+    ownercode: col(user('owner_id', 'u.username'), 'text'),
+    ownername: col(user('owner_id', 'u.name'), 'text'),
     created: col('o.created', 'timestamp'),
     oper: col('o.oper_id', 'integer'),
-    opercode: col('op.username', 'text'),
-    opername: col('op.name', 'text'),
+    opercode: col(user('oper_id', 'u.username'), 'text'),
+    opername: col(user('oper_id', 'u.name'), 'text'),
     operdate: col('o.oper_date', 'timestamp'),
   };
 }
 
 /** Seed 002 class table `document`. */
 export function documentColumns(): Record<string, ColumnSpec> {
-  return { area: col('d.area_id', 'integer'), areacode: col('ar.code', 'text'), areaname: col('ar.name', 'text'), description: col('d.description', 'text') };
+  const area = (expr: string) => `(SELECT ${expr} FROM area ar WHERE ar.id = d.area_id)`;
+  return { area: col('d.area_id', 'integer'), areacode: col(area('ar.code'), 'text'), areaname: col(area('ar.name'), 'text'), description: col('d.description', 'text') };
 }
 
 /** Seed 002 class table `reference`. */
@@ -57,22 +67,19 @@ export function referenceColumns(): Record<string, ColumnSpec> {
   return { code: col('r.code', 'text'), name: col('r.name', 'text'), description: col('r.description', 'text') };
 }
 
-export const OBJECT_FROM = `object o
-  JOIN object_class c ON c.id = o.class_id
-  JOIN essence e ON e.id = c.essence_id
-  JOIN object_type t ON t.id = o.type_id
-  JOIN state s ON s.id = o.state_id
-  JOIN state_type st ON st.id = s.type_id
-  LEFT JOIN app_user ow ON ow.id = o.owner_id
-  LEFT JOIN app_user op ON op.id = o.oper_id`;
-export const DOCUMENT_FROM = `JOIN document d ON d.id = o.id JOIN area ar ON ar.id = d.area_id`;
-export const REFERENCE_FROM = `JOIN reference r ON r.id = o.id`;
+/** The object row, joined after the essence's own tables (see EssenceSpec.tables). */
+export const OBJECT_JOINS = `JOIN object o ON o.id = base.id`;
+export const DOCUMENT_JOINS = `JOIN document d ON d.id = base.id`;
+export const REFERENCE_JOINS = `JOIN reference r ON r.id = base.id`;
 
 export interface EssenceSpec {
   /** The class objects of this essence are created in (and listed from, with its subclasses). */
   classCode: string;
-  /** FROM after OBJECT_FROM (class tables), trusted SQL. */
-  from: string;
+  /**
+   * The essence's own class table aliased `base`, then its parent class tables (trusted SQL). It leads the
+   * FROM so the planner can start from the class table's indexes.
+   */
+  tables: string;
   columns: (lang: Language) => ColumnMap;
   /** Alias of the document table for the area filter; null for references. */
   documentAlias: string | null;
@@ -89,12 +96,16 @@ function numbers(row: Record<string, unknown>, columns: ColumnMap): Record<strin
  * the access filter in the SQL of every list and count.
  */
 export class ObjectReader {
+  private readonly from: string;
+
   constructor(
     private readonly spec: EssenceSpec,
     private readonly repo: WorkflowRepository,
     private readonly access: AccessService,
     private readonly limits: ListQueryLimits,
-  ) {}
+  ) {
+    this.from = `${spec.tables} ${OBJECT_JOINS}`;
+  }
 
   /** The essence's class and its subclasses' ids; the class chain for rights. */
   private async scope(m: EntityManager, actor: Actor) {
@@ -116,7 +127,7 @@ export class ObjectReader {
     const { rootId, rights } = await this.scope(m, actor);
     const access = this.access.listFilter(actor, rights.has('s'), 2, this.spec.documentAlias);
     const compiled = compileListQuery(q, columns, { paramStart: 2 + access.params.length });
-    const sql = `SELECT ${compiled.select} FROM ${OBJECT_FROM} ${this.spec.from}
+    const sql = `SELECT ${compiled.select} FROM ${this.from}
       WHERE ${this.classFilter(1)} AND ${access.sql}${compiled.where ? ` AND (${compiled.where})` : ''}
       ${compiled.orderBy ? `ORDER BY ${compiled.orderBy}` : ''} LIMIT ${compiled.limit} OFFSET ${compiled.offset}`;
     const rows = await m.query<Record<string, unknown>[]>(sql, [rootId, ...access.params, ...compiled.params]);
@@ -130,7 +141,7 @@ export class ObjectReader {
     const access = this.access.listFilter(actor, rights.has('s'), 2, this.spec.documentAlias);
     const { where, params } = compileWhere(q, columns, { paramStart: 2 + access.params.length });
     const [row] = await m.query<{ count: string }[]>(
-      `SELECT count(*) AS count FROM ${OBJECT_FROM} ${this.spec.from} WHERE ${this.classFilter(1)} AND ${access.sql}${where ? ` AND (${where})` : ''}`,
+      `SELECT count(*) AS count FROM ${this.from} WHERE ${this.classFilter(1)} AND ${access.sql}${where ? ` AND (${where})` : ''}`,
       [rootId, ...access.params, ...params],
     );
     return { count: Number(row!.count) };
@@ -143,7 +154,7 @@ export class ObjectReader {
     const access = this.access.listFilter(actor, rights.has('s'), 3, this.spec.documentAlias);
     const select = Object.entries(columns).map(([k, c]) => `${c.sql} AS "${k}"`).join(', ');
     const [row] = await m.query<Record<string, unknown>[]>(
-      `SELECT ${select} FROM ${OBJECT_FROM} ${this.spec.from} WHERE o.id = $1 AND ${this.classFilter(2)} AND ${access.sql}`,
+      `SELECT ${select} FROM ${this.from} WHERE o.id = $1 AND ${this.classFilter(2)} AND ${access.sql}`,
       [id, rootId, ...access.params],
     );
     if (!row) throw new DomainError('NOT_FOUND', { ru: `Объект ${id} не найден.`, en: `Object ${id} not found.` });

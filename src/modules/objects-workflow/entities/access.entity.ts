@@ -69,7 +69,7 @@ export class AclMethod {
 @Check('ck_acl_object_principal', '(user_id IS NULL) <> (group_id IS NULL)')
 @Index('uq_acl_object_user', ['objectId', 'userId'], { unique: true, where: 'user_id IS NOT NULL' })
 @Index('uq_acl_object_group', ['objectId', 'groupId'], { unique: true, where: 'group_id IS NOT NULL' })
-@Index('ix_acl_object_user', ['userId', 'objectId'])
+@Index('ix_acl_object_object', ['objectId'])
 export class AclObject {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

@@ -1,8 +1,10 @@
-import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { PlatformDocument } from './object.entity.js';
 
 /** Seed 002's client document (class table `client`): a company or a person, optionally with a user account. */
 @Entity({ name: 'client' })
+@Index('ix_client_lastname', ['lastname'])
+@Index('ix_client_fullname', ['fullname'])
 export class Client {
   @PrimaryColumn({ type: 'bigint' })
   id: string;

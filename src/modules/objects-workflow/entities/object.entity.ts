@@ -10,6 +10,7 @@ import { State } from './state.entity.js';
 @Entity({ name: 'object' })
 @Index('ix_object_class_state', ['classId', 'stateId'])
 @Index('ix_object_parent', ['parentId'])
+@Index('ix_object_class_created', ['classId', 'created'])
 export class PlatformObject {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
