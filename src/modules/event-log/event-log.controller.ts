@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -11,7 +11,8 @@ import { parseListQuery } from '../../common/list-query/list-query.parser.js';
 import type { ColumnMap } from '../../common/list-query/list-query.types.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { Auth, type AuthContext } from '../../common/security/auth-context.js';
-import { invalidField } from '../../common/validation/validation.pipe.js';
+import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
+import { IsNumericId } from '../../common/validation/numeric-id.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { EventLogService } from './event-log.service.js';
@@ -32,7 +33,7 @@ class EventLogSetDto {
 }
 
 class EventLogGetDto {
-  @ApiProperty() @Transform(({ value }) => (typeof value === 'number' ? String(value) : value)) @IsString() @Matches(/^[1-9]\d{0,17}$/, { message: 'id must be a positive integer' }) id: string;
+  @ApiProperty() @IsNumericId('id') id: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) fields?: string[];
 }
 
@@ -52,10 +53,7 @@ const FROM = 'event_log l LEFT JOIN app_user u ON u.id = l.user_id';
 /** The last entries `/event/log` answers (newest first). */
 const LOG_LIMIT = 500;
 
-function numbers(row: Record<string, unknown>): Record<string, unknown> {
-  for (const k of ['id', 'code', 'userid', 'object']) if (typeof row[k] === 'string') row[k] = Number(row[k]);
-  return row;
-}
+const numbers = (row: Record<string, unknown>) => numbersIn(row, ['id', 'code', 'userid', 'object']);
 
 /**
  * Seed 002's event log: read (administrators see every entry, others their own), add an entry, one entry,
@@ -102,13 +100,10 @@ export class EventLogController {
 
   @Post('get') @HttpCode(200) @ApiOperation({ summary: 'One entry' })
   async get(@Body() body: EventLogGetDto, @Auth() auth: AuthContext) {
-    const unknown = (body.fields ?? []).filter((f) => !(f in COLUMNS));
-    if (unknown.length) throw invalidField('fields', `unknown field(s): ${unknown.join(', ')}`);
     const v = this.visible(auth, 2);
     const [row] = await this.ds.query<Record<string, unknown>[]>(`SELECT ${this.select()} FROM ${FROM} WHERE l.id = $1 AND ${v.sql}`, [body.id, ...v.params]);
     if (!row) throw new DomainError('NOT_FOUND', `Event log entry ${body.id} not found`);
-    const out = numbers(row);
-    return body.fields?.length ? Object.fromEntries(body.fields.map((f) => [f, out[f]])) : out;
+    return projectFields([numbers(row)], body.fields, Object.keys(COLUMNS))[0];
   }
 
   @Post('list') @HttpCode(200) @ApiOperation({ summary: 'The event log by the list query language' }) @ApiBody({ schema: { type: 'object' } })

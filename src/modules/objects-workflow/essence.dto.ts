@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNumericId } from '../../common/validation/numeric-id.js';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested, ArrayMaxSize } from 'class-validator';
 
-const ID = /^[1-9]\d{0,17}$/;
-const toId = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
 export class ClientNameDto {
   @ApiPropertyOptional({ description: 'Full name of the company or person' }) @IsOptional() @IsString() @MaxLength(500) name?: string;
@@ -16,10 +15,10 @@ export class ClientNameDto {
 /** Seed 002 "Параметры запросов: Клиент": without `id` a new client, with `id` a change of the given keys. */
 export class ClientSetDto {
   @ApiPropertyOptional({ description: 'Required to change a client' })
-  @IsOptional() @Transform(toId) @IsString() @Matches(ID, { message: 'id must be a positive integer' })
+  @IsOptional() @IsNumericId('id')
   id?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toId) @IsString() @Matches(ID, { message: 'parent must be a positive integer' })
+  @ApiPropertyOptional() @IsOptional() @IsNumericId('parent')
   parent?: string | null;
 
   @ApiPropertyOptional({ enum: ['entity', 'physical', 'individual'], default: 'physical' }) @IsOptional() @IsString() @MaxLength(50)
@@ -56,10 +55,10 @@ export class ClientSetDto {
 
 /** The working-day calendar (a reference). */
 export class CalendarSetDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(toId) @IsString() @Matches(ID, { message: 'id must be a positive integer' })
+  @ApiPropertyOptional() @IsOptional() @IsNumericId('id')
   id?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toId) @IsString() @Matches(ID, { message: 'parent must be a positive integer' })
+  @ApiPropertyOptional() @IsOptional() @IsNumericId('parent')
   parent?: string | null;
 
   @ApiPropertyOptional({ default: 'workday' }) @IsOptional() @IsString() @MaxLength(50)

@@ -8,7 +8,7 @@ import type { AccessService } from './access.service.js';
 import type { Actor } from './workflow-handler.js';
 import { methodsInState } from './workflow.decision.js';
 import type { WorkflowRepository } from './workflow.repository.js';
-import { project } from './fields.js';
+import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
 
 const col = (sql: string, type: ColumnSpec['type']): ColumnSpec => ({ sql, type });
 /** Language codes are constants of ours, so they may appear in the SQL of a column. */
@@ -85,11 +85,8 @@ export interface EssenceSpec {
   documentAlias: string | null;
 }
 
-/** Integer columns leave as JSON numbers (ids stay below 2^53). */
-function numbers(row: Record<string, unknown>, columns: ColumnMap): Record<string, unknown> {
-  for (const [k, v] of Object.entries(row)) if (typeof v === 'string' && columns[k]?.type === 'integer') row[k] = Number(v);
-  return row;
-}
+/** Integer columns leave as JSON numbers. */
+const numbers = (row: Record<string, unknown>, columns: ColumnMap) => numbersIn(row, Object.keys(row).filter((k) => columns[k]?.type === 'integer'));
 
 /**
  * The generic reads of an essence (seed 002 "Общие конечные точки"): type, method, count, get, list, with
@@ -158,7 +155,7 @@ export class ObjectReader {
       [id, rootId, ...access.params],
     );
     if (!row) throw new DomainError('NOT_FOUND', { ru: `Объект ${id} не найден.`, en: `Object ${id} not found.` });
-    return project([numbers(row, columns)], fields, Object.keys(columns))[0]!;
+    return projectFields([numbers(row, columns)], fields, Object.keys(columns))[0]!;
   }
 
   /** `/type`: the types of the essence's class. */
@@ -168,8 +165,7 @@ export class ObjectReader {
          FROM object_type t JOIN object_class c ON c.id = t.class_id WHERE c.code = $1 ORDER BY t.id`,
       [this.spec.classCode, lang],
     );
-    const out = rows.map((r) => ({ ...r, id: Number(r.id), class: Number(r.class) }));
-    return project(out, fields, ['id', 'class', 'classcode', 'code', 'name', 'description']);
+    return projectFields(rows.map((r) => numbersIn(r, ['id', 'class'])), fields, ['id', 'class', 'classcode', 'code', 'name', 'description']);
   }
 
   /** `/method`: what the actor may run on the object in its current state. */

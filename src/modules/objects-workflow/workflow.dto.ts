@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNumericId } from '../../common/validation/numeric-id.js';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 
-/** Ids are numeric (bigint) and travel as strings inside the service. */
-const ID = /^[1-9]\d{0,17}$/;
-const toId = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 /** An id, or a code (the seed takes either for actions and methods). */
 const toRef = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
@@ -19,19 +17,19 @@ export class FieldsDto {
 
 export class IdDto {
   @ApiProperty({ example: 1, description: 'Object id' })
-  @Transform(toId) @IsString() @Matches(ID, { message: 'id must be a positive integer' })
+  @IsNumericId('id')
   id: string;
 }
 
 export class IdFieldsDto extends FieldsDto {
   @ApiProperty({ example: 1 })
-  @Transform(toId) @IsString() @Matches(ID, { message: 'id must be a positive integer' })
+  @IsNumericId('id')
   id: string;
 }
 
 export class ActionRunDto {
   @ApiProperty({ example: 1, description: 'Object id' })
-  @Transform(toId) @IsString() @Matches(ID, { message: 'id must be a positive integer' })
+  @IsNumericId('id')
   id: string;
 
   @ApiProperty({ example: 'enable', description: 'Action id or code' })
@@ -45,7 +43,7 @@ export class ActionRunDto {
 
 export class MethodRunDto {
   @ApiProperty({ example: 1, description: 'Object id' })
-  @Transform(toId) @IsString() @Matches(ID, { message: 'id must be a positive integer' })
+  @IsNumericId('id')
   id: string;
 
   @ApiProperty({ example: 'enabled:disable', description: 'Method id or code' })
@@ -59,13 +57,13 @@ export class MethodRunDto {
 
 export class MethodGetDto {
   @ApiPropertyOptional({ description: 'Object id (its class and state)' })
-  @IsOptional() @Transform(toId) @IsString() @Matches(ID, { message: 'object must be a positive integer' })
+  @IsOptional() @IsNumericId('object')
   object?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toId) @IsString() @Matches(ID, { message: 'class must be a positive integer' })
+  @ApiPropertyOptional() @IsOptional() @IsNumericId('class')
   class?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(toId) @IsString() @Matches(ID, { message: 'state must be a positive integer' })
+  @ApiPropertyOptional() @IsOptional() @IsNumericId('state')
   state?: string;
 
   @ApiPropertyOptional({ example: 'client' }) @IsOptional() @IsString() @MaxLength(50)

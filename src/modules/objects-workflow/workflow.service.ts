@@ -8,7 +8,7 @@ import type { Actor } from './workflow-handler.js';
 import { type ActionOutcome, type ActionRef, WorkflowEngine } from './workflow.engine.js';
 import { methodsInState } from './workflow.decision.js';
 import { WorkflowRepository } from './workflow.repository.js';
-import { project } from './fields.js';
+import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
 import { AccessService } from './access.service.js';
 
 /** Id or code: digits are an id. */
@@ -54,12 +54,6 @@ const CATALOGUE = {
 
 export type CatalogueName = keyof typeof CATALOGUE;
 
-/** Numeric ids out as numbers (the seed's examples show numbers; ours stay below 2^53). */
-function numeric<T extends Record<string, unknown>>(row: T, keys: string[]): T {
-  const out: Record<string, unknown> = { ...row };
-  for (const k of keys) if (typeof out[k] === 'string' && /^\d+$/.test(out[k] as string)) out[k] = Number(out[k]);
-  return out as T;
-}
 const ID_KEYS = ['id', 'parent', 'essence', 'class', 'type', 'state', 'action', 'level', 'sequence'];
 
 /** Reads of the configuration, action and method runs, object class/type/state, force delete. */
@@ -86,7 +80,7 @@ export class WorkflowService {
   async catalogue(name: CatalogueName, lang: Language, fields?: string[]): Promise<Record<string, unknown>[]> {
     const spec = CATALOGUE[name];
     const rows = await this.ds.query<Record<string, unknown>[]>(spec.sql, [lang]);
-    return project(rows.map((r) => numeric(r, ID_KEYS)), fields, spec.fields);
+    return projectFields(rows.map((r) => numbersIn(r, ID_KEYS)), fields, spec.fields);
   }
 
   /** action/run: one request or an array of them, all in one transaction (one failure undoes them all). */
@@ -141,6 +135,6 @@ export class WorkflowService {
     }[part];
     const [row] = await this.ds.query<Record<string, unknown>[]>(sql, [id, lang]);
     if (!row) throw new DomainError('NOT_FOUND', `Object ${id} not found`);
-    return project([numeric(row, ID_KEYS)], fields, Object.keys(row))[0];
+    return projectFields([numbersIn(row, ID_KEYS)], fields, Object.keys(row))[0];
   }
 }
