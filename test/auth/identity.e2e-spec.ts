@@ -25,7 +25,10 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
       email: 'ivan@example.com',
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: null, userid: expect.any(Number) });
+    expect(res.body).toEqual({ id: expect.any(Number), userid: expect.any(Number) });
+    // Seed 002: signing up creates the client document, owned by the new account, code = login.
+    const client = await signedPost(t, admin, '/client/get', { id: res.body.id });
+    expect(client.body).toMatchObject({ code: 'ivan', userId: res.body.userid, owner: res.body.userid, fullname: 'Иван Иванов', lastname: 'Иванов', statecode: 'created', typecode: 'physical' });
   });
   afterAll(() => t.close());
 
@@ -91,7 +94,7 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     expect(locked.body.error.message).toMatch(/заблокирована/);
     const [row] = await ds.query(`SELECT status, input_error, input_error_all FROM app_user WHERE username = 'petr'`);
     expect(row).toEqual({ status: 'locked', input_error: 3, input_error_all: 3 });
-    const log = await ds.query(`SELECT e.type, e.code FROM event_log e JOIN app_user u ON u.id = e.user_id WHERE u.username = 'petr' ORDER BY e.id`);
+    const log = await ds.query(`SELECT e.type, e.code FROM event_log e JOIN app_user u ON u.id = e.user_id WHERE u.username = 'petr' AND e.category = 'auth' ORDER BY e.id`);
     expect(log.map((l: { type: string }) => l.type)).toEqual(['W', 'W', 'W', 'E', 'W']);
     // The lock period passes.
     await ds.query(`UPDATE app_user SET lock_date = now() - interval '11 minutes' WHERE username = 'petr'`);

@@ -228,10 +228,10 @@ describe('objects and workflow', () => {
 
   it('access: a user sees and acts on their own clients only; other areas are hidden; operators see their area', async () => {
     const mk = async (username: string, groups?: string[]) => {
-      const res = await post(admin, '/sign/up', { username, password: `${username}-password`, ...(groups ? {} : {}) });
+      const res = await post(admin, '/sign/up', { username, password: `${username}-password` });
       expect(res.status).toBe(200);
       if (groups) await ds.query(`UPDATE user_group_member SET group_id = (SELECT id FROM user_group WHERE code = $2) WHERE user_id = $1`, [res.body.userid, groups[0]]);
-      return signIn(t, { username, password: `${username}-password` });
+      return { ...(await signIn(t, { username, password: `${username}-password` })), clientId: res.body.id as number };
     };
     const alice = await mk(`alice${Date.now()}`);
     const bob = await mk(`bob${Date.now()}`);
@@ -243,8 +243,9 @@ describe('objects and workflow', () => {
     expect((await post(alice, '/action/run', { id: others.id, action: 'enable' })).status).toBe(403);
     expect((await post(alice, '/action/run', { id: own.id, action: 'enable' })).status).toBe(200);
     const aliceIds = (await post(alice, '/client/list', { fields: ['id'] })).body.map((r: { id: number }) => r.id);
-    expect(aliceIds).toEqual([own.id]);
-    expect((await post(alice, '/client/count', {})).body).toEqual({ count: 1 });
+    // Her own: the client she created, and the one her sign-up created.
+    expect(aliceIds.sort()).toEqual([alice.clientId, own.id].sort());
+    expect((await post(alice, '/client/count', {})).body).toEqual({ count: 2 });
     // The operator group may select every client of its area.
     const olgaIds = (await post(olga, '/client/list', { fields: ['id'] })).body.map((r: { id: number }) => r.id);
     expect(olgaIds).toEqual(expect.arrayContaining([own.id, others.id]));

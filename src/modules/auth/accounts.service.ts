@@ -54,7 +54,7 @@ export class AccountsService {
    * unusable random password: the person signs in once an administrator or a secret code gives them a way.
    */
   async createAccount(m: EntityManager, a: { username: string; type: ClientType; name?: SignUp['name']; email?: string; phone?: string }): Promise<string> {
-    const { userid } = await this.signUps.signUp({ ...a, password: randomBytes(32).toString('base64url') }, m);
+    const { userid } = await this.signUps.signUp({ ...a, password: randomBytes(32).toString('base64url') }, { manager: m });
     return String(userid);
   }
 

@@ -101,7 +101,7 @@ export class SignUpDto {
 }
 
 export class SignUpResponseDto {
-  @ApiProperty({ nullable: true, description: 'Client id (clients arrive with the objects module)' }) id: number | null;
+  @ApiProperty({ description: 'Id of the client document created with the account' }) id: number | null;
   @ApiProperty() userid: number;
 }
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { CLIENT_REGISTRAR, type ClientRegistrar } from '../../common/security/client-registrar.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -26,10 +28,16 @@ export class SignUpService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly passwords: PasswordService,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
-  /** With `manager`, inside the caller's transaction (a failure later undoes the account too). */
-  async signUp(input: SignUp, manager?: EntityManager): Promise<{ id: null; userid: number }> {
+  /**
+   * With `manager`, inside the caller's transaction (a failure later undoes the account too). With
+   * `client`, the account's client document is created in the same transaction (seed 002 sign up) and its id
+   * answered; without, `id` is null.
+   */
+  async signUp(input: SignUp, opts: { manager?: EntityManager; client?: boolean } = {}): Promise<{ id: number | null; userid: number }> {
+    const { manager } = opts;
     const email = input.email?.trim() || null;
     const phone = input.phone?.trim() || null;
     const n = input.name ?? {};
@@ -47,12 +55,30 @@ export class SignUpService {
         );
         await m.query(`INSERT INTO user_group_member (user_id, group_id) SELECT $1, id FROM user_group WHERE code = ANY($2::text[])`, [row!.id, input.groups ?? ['user']]);
         await m.query(`INSERT INTO area_member (area_id, user_id) SELECT id, $1 FROM area WHERE code = 'default'`, [row!.id]);
-        return row!.id;
+        const clientId = opts.client ? await this.registrar().registerClient(m, {
+              userId: row!.id,
+              username: input.username,
+              type: input.type,
+              name: input.name,
+              email: email ?? undefined,
+              phone: phone ?? undefined,
+              info: input.info,
+              description: input.description,
+            }) : null;
+        return { userId: row!.id, clientId };
       };
-      const id = manager ? await create(manager) : await this.ds.transaction(create);
-      return { id: null, userid: Number(id) };
+      const { userId, clientId } = manager ? await create(manager) : await this.ds.transaction(create);
+      return { id: clientId === null ? null : Number(clientId), userid: Number(userId) };
     } catch (err) {
       throw duplicate(err, { username: input.username, email, phone }) ?? err;
+    }
+  }
+
+  private registrar(): ClientRegistrar {
+    try {
+      return this.moduleRef.get<ClientRegistrar>(CLIENT_REGISTRAR, { strict: false });
+    } catch {
+      throw new Error('sign-up with a client needs the objects module (CLIENT_REGISTRAR)');
     }
   }
 }

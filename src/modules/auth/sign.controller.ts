@@ -57,7 +57,7 @@ export class SignController {
   })
   @ApiOkResponse({ type: SignUpResponseDto })
   signUp(@Body() body: SignUpDto) {
-    return this.signUpService.signUp({ ...body, type: body.type ?? 'physical' });
+    return this.signUpService.signUp({ ...body, type: body.type ?? 'physical' }, { client: true });
   }
 
   @Post('authenticate')

@@ -11,6 +11,7 @@ import { AccountsService } from '../auth/accounts.service.js';
 import type { ClientType } from '../auth/entities/user.entity.js';
 import { AccessService } from './access.service.js';
 import type { ClientSetDto } from './essence.dto.js';
+import type { ClientAccount, ClientRegistrar } from '../../common/security/client-registrar.js';
 import { DOCUMENT_JOINS, documentColumns, objectColumns, ObjectReader } from './object-reader.js';
 import type { Actor } from './workflow-handler.js';
 import { WorkflowEngine } from './workflow.engine.js';
@@ -35,9 +36,12 @@ const clientColumns = (lang: Language): ColumnMap => ({
   localename: { sql: '(SELECT lc.name FROM locale lc WHERE lc.id = base.locale_id)', type: 'text' },
 });
 
-/** Seed 002's client document: set (create or change), get, list, count, type, method. */
+/**
+ * Seed 002's client document: set (create or change), get, list, count, type, method; and the client of a
+ * signed-up account (ClientRegistrar, called by /api/v1/sign/up in its transaction).
+ */
 @Injectable()
-export class ClientService {
+export class ClientService implements ClientRegistrar {
   readonly reader: ObjectReader;
 
   constructor(
@@ -70,15 +74,36 @@ export class ClientService {
     }
   }
 
-  private async create(m: EntityManager, b: ClientSetDto, actor: Actor): Promise<string> {
+  /**
+   * The new account's client: code = login, owned by the account, in the account's area. Sign-up is
+   * authorized by its route (administrators, or a client with the signup scope), so masks do not apply.
+   */
+  async registerClient(m: EntityManager, account: ClientAccount): Promise<string> {
+    const [taken] = await m.query<unknown[]>(`SELECT 1 FROM client WHERE code = $1`, [account.username]);
+    if (taken) throw new DomainError('BAD_REQUEST', { ru: `Клиент с кодом "${account.username}" уже существует.`, en: `A client with code "${account.username}" already exists.` });
+    const [user] = await m.query<{ areaId: string }[]>(`SELECT area_id AS "areaId" FROM app_user WHERE id = $1`, [account.userId]);
+    const system: Actor = { userId: account.userId, session: null, admin: true, areaId: user!.areaId };
+    const body: ClientSetDto = {
+      code: account.username,
+      type: account.type,
+      name: account.name,
+      phone: account.phone,
+      email: account.email,
+      info: account.info,
+      description: account.description,
+    };
+    return this.create(m, body, system, account.userId);
+  }
+
+  private async create(m: EntityManager, b: ClientSetDto, actor: Actor, accountId?: string): Promise<string> {
     const klass = (await this.repo.classByCode(m, 'client'))!;
     const { chain, method } = await this.engine.createMethod(m, klass.id);
     await this.access.requireClass(m, actor, chain.map((c) => c.id), 'c');
     const typeCode = b.type ?? 'physical';
     const type = await this.typeId(m, klass.id, typeCode);
     const code = b.code ?? `client-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    let userId: string | null = null;
-    if (b.userid === 0) {
+    let userId: string | null = accountId ?? null; // an account made in this transaction (sign-up)
+    if (!accountId && b.userid === 0) {
       userId = await this.accounts.createAccount(m, {
         username: code,
         type: (['entity', 'physical', 'individual'].includes(typeCode) ? typeCode : 'physical') as ClientType,
@@ -86,7 +111,7 @@ export class ClientService {
         email: typeof b.email === 'string' ? b.email : undefined,
         phone: typeof b.phone === 'string' ? b.phone : undefined,
       });
-    } else if (b.userid !== undefined) {
+    } else if (!accountId && b.userid !== undefined) {
       if (!(await this.accounts.userExists(String(b.userid)))) throw invalidField('userid', `user ${b.userid} does not exist`);
       userId = String(b.userid);
     }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CLIENT_REGISTRAR } from '../../common/security/client-registrar.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { AccessService } from './access.service.js';
@@ -19,7 +20,17 @@ import { WorkflowService } from './workflow.service.js';
 @Module({
   imports: [AuthModule, EventLogModule, DiscoveryModule],
   controllers: [WorkflowController, ClientController, CalendarController],
-  providers: [WorkflowRepository, AccessService, WorkflowHandlerRegistry, WorkflowEngine, WorkflowService, ClientService, CalendarService],
-  exports: [WorkflowService],
+  providers: [
+    WorkflowRepository,
+    AccessService,
+    WorkflowHandlerRegistry,
+    WorkflowEngine,
+    WorkflowService,
+    ClientService,
+    CalendarService,
+    // Sign-up (identity module) creates the client document through it.
+    { provide: CLIENT_REGISTRAR, useExisting: ClientService },
+  ],
+  exports: [WorkflowService, CLIENT_REGISTRAR],
 })
 export class ObjectsWorkflowModule {}
