@@ -118,6 +118,27 @@ describe('objects and workflow', () => {
     expect(await ds.query(`SELECT 1 FROM object_state WHERE object_id = $1`, [id])).toEqual([]);
   });
 
+  it('the same lifecycle entirely through method/run (by code), and entirely through action/run', async () => {
+    const steps: [string, string, string | null][] = [
+      ['created:enable', 'enable', 'enabled'],
+      ['enabled:disable', 'disable', 'disabled'],
+      ['disabled:delete', 'delete', 'deleted'],
+      ['deleted:restore', 'restore', 'created'],
+      ['created:delete', 'delete', 'deleted'],
+      ['deleted:drop', 'drop', null],
+    ];
+    const viaMethod = (await newClient(admin)).id;
+    const viaAction = (await newClient(admin)).id;
+    for (const [method, action, state] of steps) {
+      const m = await post(admin, '/method/run', { id: viaMethod, method });
+      const a = await post(admin, '/action/run', { id: viaAction, action });
+      expect([m.status, a.status], `${method} / ${action}`).toEqual([200, 200]);
+      expect(m.body).toMatchObject({ action, method, dropped: state === null });
+      if (state) expect([await stateOf(viaMethod), await stateOf(viaAction)]).toEqual([state, state]);
+    }
+    expect(await ds.query(`SELECT id FROM object WHERE id = ANY($1)`, [[viaMethod, viaAction]])).toEqual([]);
+  });
+
   it('event log: add, read by type and code, get one, list by the query language; users see their own entries', async () => {
     const added = await post(admin, '/event/log/set', { type: 'W', code: 4242, text: 'operator note' });
     expect(added.status).toBe(200);
