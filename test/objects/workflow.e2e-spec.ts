@@ -163,6 +163,8 @@ describe('objects and workflow', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe(409);
     expect((await post(admin, '/method/run', { id, method: 'enabled:disable' })).status).toBe(409);
+    expect((await post(admin, '/action/run', { id, action: 'create' })).status).toBe(409);
+    expect((await post(admin, '/method/run', { id, method: 'null:create' })).status).toBe(409);
     expect(await stateOf(id)).toBe('created');
     expect(await ds.query(`SELECT count(*)::int AS n FROM outbox`)).toEqual(before);
     expect((await post(admin, '/action/run', { id: 999999999, action: 'enable' })).status).toBe(404);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { decideAction, decideMethod, effectiveMethods, eventChain, type EventRow, methodsInState, type MethodRow } from './workflow.decision.js';
+import { decideAction, decideCreate, decideMethod, effectiveMethods, eventChain, type EventRow, methodsInState, type MethodRow } from './workflow.decision.js';
 
 // Class chain of a client object: client(3) -> document(2) -> object(1).
 const CHAIN = ['3', '2', '1'];
 const [CREATED, ENABLED, DISABLED] = ['10', '11', '12'];
-const ACTION = { enable: '5', disable: '6', delete: '7', edit: '4' } as const;
+const ACTION = { enable: '5', disable: '6', delete: '7', edit: '4', create: '8' } as const;
 
 let nextId = 100;
 function method(classId: string, stateId: string | null, action: keyof typeof ACTION, newStateId: string | null, extra: Partial<MethodRow> = {}): MethodRow {
@@ -63,6 +63,15 @@ describe('workflow decisions', () => {
     // Overridden by a subclass: the ancestor's method no longer runs for this class.
     const override = method('3', ENABLED, 'disable', CREATED, { code: 'client:disable' });
     expect(conflict(() => decideMethod([...base, override], CHAIN, ENABLED, { id: enabledDisable!.id }))).toBe(true);
+  });
+
+  it('create runs only for a new object: refused by action or method on an existing one', () => {
+    const create = method('1', null, 'create', CREATED);
+    const rows = [...base, create];
+    expect(decideCreate(rows, CHAIN).id).toBe(create.id);
+    expect(conflict(() => decideAction(rows, CHAIN, ENABLED, { code: 'create' }))).toBe(true);
+    expect(conflict(() => decideMethod(rows, CHAIN, ENABLED, { code: 'null:create' }))).toBe(true);
+    expect(conflict(() => decideCreate(base, CHAIN))).toBe(true);
   });
 
   it('methodsInState lists the state methods in sequence order, not the global ones', () => {

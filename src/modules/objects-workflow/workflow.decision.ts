@@ -23,6 +23,8 @@ export interface MethodRow {
   newStateId: string | null;
 }
 
+const CREATE = 'create';
+
 export interface EventRow {
   classId: string;
   actionId: string;
@@ -69,7 +71,15 @@ export function decideAction(rows: readonly MethodRow[], chain: readonly string[
   const matches = (m: MethodRow) => (action.id !== undefined ? m.actionId === action.id : m.actionCode === action.code);
   const effective = effectiveMethods(rows, chain).filter(matches);
   const found = effective.find((m) => m.stateId === stateId) ?? effective.find((m) => m.stateId === null);
-  if (!found) throw notAllowed(action.code ?? `#${action.id}`);
+  // `create` belongs to a new object (decideCreate): an existing one cannot be created again.
+  if (!found || found.actionCode === CREATE) throw notAllowed(action.code ?? `#${action.id}`);
+  return found;
+}
+
+/** The global `create` method a new object of the class runs; its transition gives the first state. */
+export function decideCreate(rows: readonly MethodRow[], chain: readonly string[]): MethodRow {
+  const found = effectiveMethods(rows, chain).find((m) => m.stateId === null && m.actionCode === CREATE);
+  if (!found || !found.newStateId) throw new DomainError('CONFLICT', { ru: 'Для класса не настроено создание объектов.', en: 'The class has no create method with a transition.' });
   return found;
 }
 
@@ -80,7 +90,7 @@ export function decideAction(rows: readonly MethodRow[], chain: readonly string[
 export function decideMethod(rows: readonly MethodRow[], chain: readonly string[], stateId: string, method: { id?: string; code?: string }): MethodRow {
   const effective = effectiveMethods(rows, chain);
   const found = effective.find((m) => (method.id !== undefined ? m.id === method.id : m.code === method.code));
-  if (!found || (found.stateId !== null && found.stateId !== stateId)) throw notAllowed(method.code ?? `#${method.id}`);
+  if (!found || found.actionCode === CREATE || (found.stateId !== null && found.stateId !== stateId)) throw notAllowed(method.code ?? `#${method.id}`);
   return found;
 }
 

@@ -5,7 +5,7 @@ import { OutboxService } from '../../common/events/outbox.service.js';
 import { EventLogService } from '../event-log/event-log.service.js';
 import { AccessService, type ObjectRight } from './access.service.js';
 import { type Actor, WorkflowHandlerRegistry } from './workflow-handler.js';
-import { decideAction, decideMethod, eventChain, type MethodRow } from './workflow.decision.js';
+import { decideAction, decideCreate, decideMethod, eventChain, type MethodRow } from './workflow.decision.js';
 import { type ClassLink, type LockedObject, WorkflowRepository } from './workflow.repository.js';
 
 /** Event log code of object actions. */
@@ -54,9 +54,7 @@ export class WorkflowEngine {
   async createMethod(m: EntityManager, classId: string): Promise<{ chain: ClassLink[]; method: MethodRow }> {
     const chain = await this.repo.classChain(m, classId);
     const methods = await this.repo.methods(m, chain.map((c) => c.id));
-    const method = decideAction(methods, chain.map((c) => c.id), '', { code: 'create' });
-    if (!method.newStateId) throw new Error(`the create method of class ${classId} has no transition`);
-    return { chain, method };
+    return { chain, method: decideCreate(methods, chain.map((c) => c.id)) };
   }
 
   /** Runs the create chain for an object just inserted in the create method's state (no transition again). */
