@@ -263,9 +263,17 @@ describe('objects and workflow', () => {
     const others = await newClient(bob);
     expect((await post(alice, '/client/get', { id: own.id })).status).toBe(200);
     expect((await post(alice, '/client/get', { id: others.id })).status).toBe(404);
-    expect((await post(alice, '/action/run', { id: others.id, action: 'enable' })).status).toBe(403);
+    expect((await post(alice, '/action/run', { id: others.id, action: 'enable' })).status).toBe(404); // hidden = missing
+    expect((await post(alice, '/client/set', { id: others.id, description: 'mine now' })).status).toBe(404);
     expect((await post(alice, '/action/run', { id: own.id, action: 'enable' })).status).toBe(200);
     const aliceIds = (await post(alice, '/client/list', { fields: ['id'] })).body.map((r: { id: number }) => r.id);
+    // Shown to her by an object mask with `s` only: visible, but not hers to change (403).
+    const aliceId = (await ds.query(`SELECT user_id FROM session WHERE code = $1`, [alice.session]))[0].user_id;
+    const shown = await newClient(bob);
+    await ds.query(`INSERT INTO acl_object (object_id, user_id, allow) VALUES ($1, $2, 's')`, [shown.id, aliceId]);
+    expect((await post(alice, '/client/get', { id: shown.id })).status).toBe(200);
+    expect((await post(alice, '/action/run', { id: shown.id, action: 'enable' })).status).toBe(403);
+    await ds.query(`DELETE FROM acl_object WHERE object_id = $1 AND user_id = $2`, [shown.id, aliceId]);
     // Her own: the client she created, and the one her sign-up created.
     expect(aliceIds.sort()).toEqual([alice.clientId, own.id].sort());
     expect((await post(alice, '/client/count', {})).body).toEqual({ count: 2 });

@@ -74,7 +74,7 @@ export class WorkflowService {
     if (!o) throw hidden();
     const chain = (await this.repo.classChain(m, o.classId)).map((c) => c.id);
     const rights = await this.access.classRights(m, actor, chain);
-    if (!rights.has('a') || !(await this.access.objectAllows(m, actor, id, rights, 's'))) throw hidden();
+    if (!rights.has('a') || !(await this.access.objectRights(m, actor, id, rights)).has('s')) throw hidden();
   }
 
   async catalogue(name: CatalogueName, lang: Language, fields?: string[]): Promise<Record<string, unknown>[]> {
