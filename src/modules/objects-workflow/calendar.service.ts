@@ -73,7 +73,7 @@ export class CalendarService {
       [id, b.code ?? null, b.name !== undefined, b.name ?? null, b.description !== undefined, b.description ?? null],
     );
     await m.query(`UPDATE calendar SET work_days = coalesce($2::smallint[], work_days), work_hours = coalesce($3, work_hours) WHERE id = $1`, [id, b.workdays ?? null, b.workhours ?? null]);
-    if (b.name !== undefined) await this.repo.touch(m, id, actor.userId, b.name ?? b.code ?? null);
+    if (b.name !== undefined) await this.repo.setLabel(m, id, b.name ?? b.code ?? null);
     await this.engine.executeAction(m, id, { code: 'edit' }, { ...b }, actor);
     return id;
   }

@@ -168,7 +168,7 @@ export class ClientService implements ClientRegistrar {
       if (b.parent) await this.requireParent(m, b.parent);
       await m.query(`UPDATE object SET parent_id = $2 WHERE id = $1`, [id, b.parent]);
     }
-    if (b.name?.name !== undefined) await this.repo.touch(m, id, actor.userId, b.name.name);
+    if (b.name?.name !== undefined) await this.repo.setLabel(m, id, b.name.name);
     await this.engine.executeAction(m, id, { code: 'edit' }, { ...b }, actor);
     return id;
   }

@@ -117,13 +117,13 @@ export class WorkflowRepository {
     return row!.id;
   }
 
-  async touch(m: EntityManager, objectId: string, operId: string | null, label?: string | null): Promise<void> {
-    await m.query(`UPDATE object SET updated = now(), oper_id = $2, oper_date = now(), label = CASE WHEN $3::boolean THEN $4 ELSE label END WHERE id = $1`, [
-      objectId,
-      operId,
-      label !== undefined,
-      label ?? null,
-    ]);
+  /** Records who changed the object and when (a method without a transition). */
+  async touch(m: EntityManager, objectId: string, operId: string | null): Promise<void> {
+    await m.query(`UPDATE object SET updated = now(), oper_id = $2, oper_date = now() WHERE id = $1`, [objectId, operId]);
+  }
+
+  async setLabel(m: EntityManager, objectId: string, label: string | null): Promise<void> {
+    await m.query(`UPDATE object SET label = $2 WHERE id = $1`, [objectId, label]);
   }
 
   /** Ensures a handler's binding row (and a `parent` entry first, so ancestors' handlers keep running). */
