@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/common/errors/domain-error.js';
 import { type DomainEvent, OnDomainEvent } from '../../src/common/events/domain-events.js';
 import { OutboxDispatcher } from '../../src/common/events/outbox.dispatcher.js';
+import { TokenService } from '../../src/modules/auth/tokens/token.service.js';
 import { WorkflowHandler, type WorkflowContext, type WorkflowEventHandler } from '../../src/modules/objects-workflow/workflow-handler.js';
 import { ADMIN, IDENTITY_ENV, type Signed, signedPost, signIn } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -91,6 +92,12 @@ describe('objects and workflow', () => {
     ]);
     const [disable] = (await post(admin, '/action', {})).body.filter((a: { code: string }) => a.code === 'disable');
     expect(methods.body[0].action).toBe(disable.id);
+    // The seed's own request: a form body with a bearer token.
+    const [session] = await ds.query(`SELECT user_id AS "userId" FROM session WHERE code = $1`, [admin.session]);
+    const { token } = await t.app.get(TokenService).issueAccessToken({ userId: session.userId, session: admin.session });
+    const form = await t.http.post('/api/v1/method/get').set('Authorization', `Bearer ${token}`).type('form').send('classcode=client&statecode=enabled');
+    expect(form.status).toBe(200);
+    expect(form.body).toEqual(methods.body);
   });
 
   it('enable, disable, delete, restore and drop through action/run and method/run; the event log records each', async () => {
