@@ -26,6 +26,8 @@ export interface AppConfig {
   list: { defaultLimit: number; maxLimit: number };
   /** Domain events after commit: poll interval (0: no polling, drained on demand), batch size, attempts before dead-lettering. */
   outbox: { pollMs: number; batchSize: number; maxAttempts: number };
+  /** How long a process reuses a class's workflow configuration (chain, methods, events); 0: never. */
+  workflow: { cacheSeconds: number };
   auth: {
     defaultLocale: 'ru' | 'en';
     /** `iss` of access tokens; the OAuth issuer. */
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     log: { level: vars.LOG_LEVEL },
     list: { defaultLimit: vars.LIST_DEFAULT_LIMIT, maxLimit: vars.LIST_MAX_LIMIT },
     outbox: { pollMs: vars.OUTBOX_POLL_MS, batchSize: vars.OUTBOX_BATCH_SIZE, maxAttempts: vars.OUTBOX_MAX_ATTEMPTS },
+    workflow: { cacheSeconds: vars.WORKFLOW_CACHE_SECONDS },
     auth: {
       defaultLocale: vars.DEFAULT_LOCALE,
       issuer: (vars.OIDC_ISSUER ?? `http://localhost:${vars.PORT}/oauth2`).replace(/\/$/, ''),

@@ -69,6 +69,9 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(100)
   OUTBOX_MAX_ATTEMPTS = 8;
 
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  WORKFLOW_CACHE_SECONDS = 2;
+
   @IsIn(['ru', 'en'])
   DEFAULT_LOCALE: 'ru' | 'en' = 'ru';
 

@@ -58,9 +58,9 @@ export class AccountsService {
     return String(userid);
   }
 
-  /** Whether a user account exists. */
-  async userExists(userId: string): Promise<boolean> {
-    return (await this.repo.findUser(userId)) !== undefined;
+  /** Whether a user account exists (inside the caller's transaction when given its manager). */
+  async userExists(userId: string, m?: EntityManager): Promise<boolean> {
+    return (await this.repo.findUser(userId, m)) !== undefined;
   }
 
   /** A new secret code for the user (shown once; the previous one stops working). */

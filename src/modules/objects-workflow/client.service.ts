@@ -112,7 +112,7 @@ export class ClientService implements ClientRegistrar {
         phone: typeof b.phone === 'string' ? b.phone : undefined,
       });
     } else if (!accountId && b.userid !== undefined) {
-      if (!(await this.accounts.userExists(String(b.userid)))) throw invalidField('userid', `user ${b.userid} does not exist`);
+      if (!(await this.accounts.userExists(String(b.userid), m))) throw invalidField('userid', `user ${b.userid} does not exist`);
       userId = String(b.userid);
     }
     if (b.parent) await this.requireParent(m, b.parent);
@@ -143,7 +143,7 @@ export class ClientService implements ClientRegistrar {
     };
     if (b.code !== undefined) put('code', b.code);
     if (b.userid !== undefined) {
-      if (b.userid !== 0 && !(await this.accounts.userExists(String(b.userid)))) throw invalidField('userid', `user ${b.userid} does not exist`);
+      if (b.userid !== 0 && !(await this.accounts.userExists(String(b.userid), m))) throw invalidField('userid', `user ${b.userid} does not exist`);
       put('user_id', b.userid === 0 ? null : String(b.userid));
     }
     if (b.name !== undefined) {

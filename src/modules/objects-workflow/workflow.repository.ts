@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { TtlCache } from '../../common/cache/ttl-cache.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
 import type { EventRow, MethodRow } from './workflow.decision.js';
 
 export interface LockedObject {
@@ -20,10 +23,25 @@ export interface ClassLink {
   abstract: boolean;
 }
 
-/** Every query of the workflow engine and its configuration reads. */
+/**
+ * Every query of the workflow engine and its configuration reads. The configuration (class chains, methods,
+ * event bindings) is read outside the caller's transaction and reused for WORKFLOW_CACHE_SECONDS: it changes
+ * rarely, and an action would otherwise spend three of its round trips on it.
+ */
 @Injectable()
 export class WorkflowRepository {
-  constructor(@InjectDataSource() readonly ds: DataSource) {}
+  private readonly config: TtlCache<unknown>;
+
+  constructor(
+    @InjectDataSource() readonly ds: DataSource,
+    @Inject(APP_CONFIG) appConfig: AppConfig,
+  ) {
+    this.config = new TtlCache(appConfig.workflow.cacheSeconds * 1000);
+  }
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    return this.config.get(key, load) as Promise<T>;
+  }
 
   /** The object, row-locked for the rest of the transaction (concurrent actions on it queue here). */
   async lockObject(m: EntityManager, id: string): Promise<LockedObject | undefined> {
@@ -38,38 +56,39 @@ export class WorkflowRepository {
   }
 
   /** The class and its ancestors, the class first. */
-  async classChain(m: EntityManager, classId: string): Promise<ClassLink[]> {
-    return m.query<ClassLink[]>(
+  classChain(m: EntityManager, classId: string): Promise<ClassLink[]> {
+    return this.cached(`chain:${classId}`, () => m.query<ClassLink[]>(
       `WITH RECURSIVE chain AS (
          SELECT id, parent_id, code, essence_id, abstract, 0 AS depth FROM object_class WHERE id = $1
          UNION ALL
          SELECT p.id, p.parent_id, p.code, p.essence_id, p.abstract, chain.depth + 1 FROM object_class p JOIN chain ON p.id = chain.parent_id)
        SELECT chain.id, chain.code, e.code AS essence, chain.abstract FROM chain JOIN essence e ON e.id = chain.essence_id ORDER BY depth`,
       [classId],
-    );
+    ));
   }
 
-  async classByCode(m: EntityManager, code: string): Promise<{ id: string } | undefined> {
-    const [row] = await m.query<{ id: string }[]>(`SELECT id FROM object_class WHERE code = $1`, [code]);
-    return row;
+  classByCode(m: EntityManager, code: string): Promise<{ id: string } | undefined> {
+    return this.cached(`class:${code}`, async () => (await m.query<{ id: string }[]>(`SELECT id FROM object_class WHERE code = $1`, [code]))[0]);
   }
 
   /** Methods (with action and transition) of the given classes. */
-  async methods(m: EntityManager, classIds: string[]): Promise<MethodRow[]> {
-    return m.query<MethodRow[]>(
+  methods(m: EntityManager, classIds: string[]): Promise<MethodRow[]> {
+    return this.cached(`methods:${classIds.join(',')}`, () => m.query<MethodRow[]>(
       `SELECT md.id, md.class_id AS "classId", md.state_id AS "stateId", md.action_id AS "actionId", a.code AS "actionCode", md.code,
               md.label, md.visible, md.sequence, t.new_state_id AS "newStateId"
          FROM method md JOIN action a ON a.id = md.action_id LEFT JOIN transition t ON t.method_id = md.id
         WHERE md.class_id = ANY($1::bigint[])`,
       [classIds],
-    );
+    ));
   }
 
-  async events(m: EntityManager, classIds: string[], actionId: string): Promise<EventRow[]> {
-    return m.query<EventRow[]>(
-      `SELECT class_id AS "classId", action_id AS "actionId", kind, handler, sequence, enabled
-         FROM workflow_event WHERE class_id = ANY($1::bigint[]) AND action_id = $2`,
-      [classIds, actionId],
+  events(m: EntityManager, classIds: string[], actionId: string): Promise<EventRow[]> {
+    return this.cached(`events:${classIds.join(',')}:${actionId}`, () =>
+      m.query<EventRow[]>(
+        `SELECT class_id AS "classId", action_id AS "actionId", kind, handler, sequence, enabled
+           FROM workflow_event WHERE class_id = ANY($1::bigint[]) AND action_id = $2`,
+        [classIds, actionId],
+      ),
     );
   }
 
@@ -141,6 +160,7 @@ export class WorkflowRepository {
         await m.query(`INSERT INTO workflow_event (class_id, action_id, kind, sequence) VALUES ($1, $2, 'parent', 0)`, [target.classId, target.actionId]);
       }
       await m.query(`INSERT INTO workflow_event (class_id, action_id, kind, handler, sequence) VALUES ($1, $2, 'handler', $3, $4)`, [target.classId, target.actionId, handler, sequence]);
+      this.config.clear();
       return true;
     });
   }
