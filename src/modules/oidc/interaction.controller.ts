@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { type Language, requestLanguage } from '../../common/i18n/language.js';
 import { Public } from '../../common/security/auth-context.js';
+import { requestOrigin } from '../auth/request-origin.js';
 import { SignInService } from '../auth/sign-in.service.js';
 import { SigningKeysService } from '../auth/tokens/signing-keys.service.js';
 import { consentPage, errorPage, loginPage, PAGE_CSP } from './interaction-pages.js';
@@ -73,11 +74,7 @@ export class InteractionController {
       }
       const field = login.includes('@') ? 'email' : /^\+?\d[\d\s()-]{5,}$/.test(login) ? 'phone' : 'username';
       try {
-        const agent = req.headers['user-agent'];
-        const signedIn = await this.signIn.signIn(
-          { field, login, password },
-          { agent: typeof agent === 'string' ? agent.slice(0, 500) : null, host: req.ip ?? null, clientId: details.params.client_id as string },
-        );
+        const signedIn = await this.signIn.signIn({ field, login, password }, { ...requestOrigin(req), clientId: details.params.client_id as string });
         await this.oidc.provider.interactionFinished(req, res, { login: { accountId: signedIn.userId }, platform: { sessionId: signedIn.sessionId } }, { mergeWithLastSubmission: false });
         return undefined;
       } catch (err) {

@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Request } from 'express';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -9,6 +8,7 @@ import { sha256Hex } from '../../common/security/hash.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { AccountsService } from '../auth/accounts.service.js';
+import { requestOrigin } from '../auth/request-origin.js';
 import { type Credentials, SignInService } from '../auth/sign-in.service.js';
 import { TokenService } from '../auth/tokens/token.service.js';
 import { OAuthLoginsService } from './oauth-logins.service.js';
@@ -82,14 +82,9 @@ export class OAuthGrantsService {
     else if (username && password) credentials = { field: 'username', login: username, password };
     else throw new errors.InvalidRequest('username and password, or secret, are required');
     const scope = this.grantedScope(params?.scope as string | undefined, client!.scope ?? '');
-    const req = ctx.req as Request;
     let signedIn;
     try {
-      signedIn = await this.signIn.signIn(credentials, {
-        agent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
-        host: ctx.ip,
-        clientId: client!.clientId,
-      });
+      signedIn = await this.signIn.signIn(credentials, { ...requestOrigin(ctx), clientId: client!.clientId });
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'UNAUTHORIZED' || err.code === 'FORBIDDEN')) throw invalidGrant(err.message);
       throw err;
