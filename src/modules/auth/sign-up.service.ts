@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CLIENT_REGISTRAR, type ClientRegistrar } from '../../common/security/client-registrar.js';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { uniqueViolation } from '../../common/errors/unique-violation.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { format } from '../../common/i18n/language.js';
 import { MESSAGES } from './auth.messages.js';
@@ -85,9 +86,9 @@ export class SignUpService {
 
 /** A unique violation on a login column, as the seed's 400 message. */
 function duplicate(err: unknown, values: { username: string; email: string | null; phone: string | null }): DomainError | undefined {
-  if (!(err instanceof QueryFailedError) || (err.driverError as { code?: string }).code !== '23505') return undefined;
-  const constraint = String((err.driverError as { constraint?: string }).constraint ?? '');
-  const detail = String((err.driverError as { detail?: string }).detail ?? '');
+  const violation = uniqueViolation(err);
+  if (!violation) return undefined;
+  const { constraint, detail } = violation;
   if (constraint === 'uq_app_user_email') return new DomainError('BAD_REQUEST', format(MESSAGES.emailTaken, { value: values.email ?? '' }));
   if (constraint === 'uq_app_user_phone') return new DomainError('BAD_REQUEST', format(MESSAGES.phoneTaken, { value: values.phone ?? '' }));
   if (detail.includes('(username)')) return new DomainError('BAD_REQUEST', format(MESSAGES.usernameTaken, { value: values.username }));

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { uniqueViolation } from '../../common/errors/unique-violation.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { Language } from '../../common/i18n/language.js';
 import type { ColumnMap } from '../../common/list-query/list-query.types.js';
@@ -41,7 +42,7 @@ export class CalendarService {
       const id = await this.ds.transaction((m) => (body.id ? this.change(m, body.id, body, actor) : this.create(m, body, actor)));
       return await this.reader.get(this.ds.manager, id, undefined, actor, lang);
     } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
+      if (uniqueViolation(err)) {
         throw new DomainError('BAD_REQUEST', { ru: `Календарь с кодом "${body.code}" уже существует.`, en: `A calendar with code "${body.code}" already exists.` });
       }
       throw err;

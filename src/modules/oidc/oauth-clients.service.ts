@@ -1,7 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { uniqueViolation } from '../../common/errors/unique-violation.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { sha256Hex } from '../../common/security/hash.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
@@ -65,7 +66,7 @@ export class OAuthClientsService {
     try {
       await this.ds.getRepository(OAuthClient).insert(client);
     } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') {
+      if (uniqueViolation(err)) {
         throw new DomainError('CONFLICT', `Client "${client.clientId}" already exists`);
       }
       throw err;
