@@ -51,24 +51,18 @@ export class CalendarService {
 
   private async create(m: EntityManager, b: CalendarSetDto, actor: Actor): Promise<string> {
     if (!b.code) throw invalidField('code', 'code is required for a new calendar');
-    const klass = (await this.repo.classByCode(m, 'calendar'))!;
-    const { chain, method } = await this.engine.createMethod(m, klass.id);
-    await this.access.requireClass(m, actor, chain.map((c) => c.id), 'c');
-    const [type] = await m.query<{ id: string }[]>(`SELECT id FROM object_type WHERE class_id = $1 AND code = $2`, [klass.id, b.type ?? 'workday']);
+    const { classId, method } = await this.engine.beginCreate(m, 'calendar', actor);
+    const type = await this.repo.typeByCode(m, classId, b.type ?? 'workday');
     if (!type) throw invalidField('type', `unknown type "${b.type}"`);
-    const id = await this.repo.insertObject(m, { parentId: b.parent ?? null, typeId: type.id, classId: klass.id, stateId: method.newStateId!, ownerId: actor.userId, label: b.name ?? b.code });
-    await m.query(`INSERT INTO reference (id, class_id, code, name, description) VALUES ($1, $2, $3, $4, $5)`, [id, klass.id, b.code, b.name ?? null, b.description ?? null]);
+    const id = await this.repo.insertObject(m, { parentId: b.parent ?? null, typeId: type.id, classId, stateId: method.newStateId!, ownerId: actor.userId, label: b.name ?? b.code });
+    await m.query(`INSERT INTO reference (id, class_id, code, name, description) VALUES ($1, $2, $3, $4, $5)`, [id, classId, b.code, b.name ?? null, b.description ?? null]);
     await m.query(`INSERT INTO calendar (id, work_days, work_hours) VALUES ($1, coalesce($2::smallint[], '{1,2,3,4,5}'), coalesce($3, '09:00-18:00'))`, [id, b.workdays ?? null, b.workhours ?? null]);
     await this.engine.afterCreate(m, id, method, { ...b }, actor);
     return id;
   }
 
   private async change(m: EntityManager, id: string, b: CalendarSetDto, actor: Actor): Promise<string> {
-    const object = await this.repo.lockObject(m, id);
-    if (!object || object.essence !== 'calendar') throw new DomainError('NOT_FOUND', { ru: `Календарь ${id} не найден.`, en: `Calendar ${id} not found.` });
-    const chain = (await this.repo.classChain(m, object.classId)).map((c) => c.id);
-    const rights = await this.access.requireClass(m, actor, chain, 'a');
-    await this.access.requireObject(m, actor, id, rights, 'u');
+    await this.engine.beginChange(m, id, 'calendar', actor);
     await m.query(
       `UPDATE reference SET code = coalesce($2, code), name = CASE WHEN $3::boolean THEN $4 ELSE name END, description = CASE WHEN $5::boolean THEN $6 ELSE description END WHERE id = $1`,
       [id, b.code ?? null, b.name !== undefined, b.name ?? null, b.description !== undefined, b.description ?? null],

@@ -97,11 +97,9 @@ export class ClientService implements ClientRegistrar {
   }
 
   private async create(m: EntityManager, b: ClientSetDto, actor: Actor, accountId?: string): Promise<string> {
-    const klass = (await this.repo.classByCode(m, 'client'))!;
-    const { chain, method } = await this.engine.createMethod(m, klass.id);
-    await this.access.requireClass(m, actor, chain.map((c) => c.id), 'c');
+    const { classId, method } = await this.engine.beginCreate(m, 'client', actor);
     const typeCode = b.type ?? 'physical';
-    const type = await this.typeId(m, klass.id, typeCode);
+    const type = await this.typeId(m, classId, typeCode);
     const code = b.code ?? `client-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     let userId: string | null = accountId ?? null; // an account made in this transaction (sign-up)
     if (!accountId && b.userid === 0) {
@@ -118,7 +116,7 @@ export class ClientService implements ClientRegistrar {
     }
     if (b.parent) await this.requireParent(m, b.parent);
     const label = b.name?.name ?? b.name?.short ?? code;
-    const id = await this.repo.insertObject(m, { parentId: b.parent ?? null, typeId: type, classId: klass.id, stateId: method.newStateId!, ownerId: actor.userId, label });
+    const id = await this.repo.insertObject(m, { parentId: b.parent ?? null, typeId: type, classId, stateId: method.newStateId!, ownerId: actor.userId, label });
     await m.query(`INSERT INTO document (id, area_id, description) VALUES ($1, $2, $3)`, [id, actor.areaId, b.description ?? null]);
     await m.query(
       `INSERT INTO client (id, code, user_id, fullname, shortname, lastname, firstname, middlename, birthday, phone, email, info, locale_id)
@@ -131,11 +129,7 @@ export class ClientService implements ClientRegistrar {
 
   /** Changes only the keys given, then runs the global `edit` method (access, events, log). */
   private async change(m: EntityManager, id: string, b: ClientSetDto, actor: Actor): Promise<string> {
-    const object = await this.repo.lockObject(m, id);
-    if (!object || object.essence !== 'client') throw new DomainError('NOT_FOUND', { ru: `Клиент ${id} не найден.`, en: `Client ${id} not found.` });
-    const chain = (await this.repo.classChain(m, object.classId)).map((c) => c.id);
-    const rights = await this.access.requireClass(m, actor, chain, 'a');
-    await this.access.requireObject(m, actor, id, rights, 'u');
+    const object = await this.engine.beginChange(m, id, 'client', actor);
     const sets: string[] = [];
     const params: unknown[] = [id];
     const put = (column: string, value: unknown) => {
@@ -175,7 +169,7 @@ export class ClientService implements ClientRegistrar {
   }
 
   private async typeId(m: EntityManager, classId: string, code: string): Promise<string> {
-    const [row] = await m.query<{ id: string }[]>(`SELECT id FROM object_type WHERE class_id = $1 AND code = $2`, [classId, code]);
+    const row = await this.repo.typeByCode(m, classId, code);
     if (!row) throw invalidField('type', `unknown type "${code}"`);
     return row.id;
   }

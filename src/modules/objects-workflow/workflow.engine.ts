@@ -50,11 +50,29 @@ export class WorkflowEngine {
     return this.run(m, object, chain, method, form, actor);
   }
 
-  /** The global `create` method of a class: the state a new object starts in (before it exists). */
-  async createMethod(m: EntityManager, classId: string): Promise<{ chain: ClassLink[]; method: MethodRow }> {
-    const chain = await this.repo.classChain(m, classId);
-    const methods = await this.repo.methods(m, chain.map((c) => c.id));
-    return { chain, method: decideCreate(methods, chain.map((c) => c.id)) };
+  /**
+   * Starts creating an object of `classCode`: the actor needs the class's `c`; the class's create method
+   * gives the state the object starts in (the caller inserts it there, then calls afterCreate).
+   */
+  async beginCreate(m: EntityManager, classCode: string, actor: Actor): Promise<{ classId: string; method: MethodRow }> {
+    const klass = await this.repo.classByCode(m, classCode);
+    if (!klass) throw new Error(`class ${classCode} is not seeded`);
+    const chain = (await this.repo.classChain(m, klass.id)).map((c) => c.id);
+    await this.access.requireClass(m, actor, chain, 'c');
+    return { classId: klass.id, method: decideCreate(await this.repo.methods(m, chain), chain) };
+  }
+
+  /**
+   * Starts changing an object of `essence` (its class rows, then the `edit` method): row-locked; the actor
+   * needs the class's `a` and the object's `u`. Missing, hidden or of another essence: 404.
+   */
+  async beginChange(m: EntityManager, objectId: string, essence: string, actor: Actor): Promise<LockedObject> {
+    const object = await this.repo.lockObject(m, objectId);
+    if (!object || object.essence !== essence) throw notFound(objectId);
+    const chain = (await this.repo.classChain(m, object.classId)).map((c) => c.id);
+    const rights = await this.access.requireClass(m, actor, chain, 'a');
+    await this.access.requireObject(m, actor, objectId, rights, 'u');
+    return object;
   }
 
   /** Runs the create chain for an object just inserted in the create method's state (no transition again). */
@@ -87,7 +105,7 @@ export class WorkflowEngine {
 
   private async load(m: EntityManager, objectId: string) {
     const object = await this.repo.lockObject(m, objectId);
-    if (!object) throw new DomainError('NOT_FOUND', { ru: `Объект ${objectId} не найден.`, en: `Object ${objectId} not found.` });
+    if (!object) throw notFound(objectId);
     const chain = await this.repo.classChain(m, object.classId);
     const methods = await this.repo.methods(m, chain.map((c) => c.id));
     return { object, chain, methods };
@@ -145,4 +163,8 @@ export class WorkflowEngine {
   private log(m: EntityManager, actor: Actor, objectId: string | null, text: string): Promise<void> {
     return this.events.write({ type: 'M', code: WORKFLOW_LOG_CODE, category: 'workflow', text, userId: actor.userId, session: actor.session, objectId }, m);
   }
+}
+
+function notFound(objectId: string): DomainError {
+  return new DomainError('NOT_FOUND', { ru: `Объект ${objectId} не найден.`, en: `Object ${objectId} not found.` });
 }

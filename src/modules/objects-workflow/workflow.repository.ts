@@ -92,6 +92,11 @@ export class WorkflowRepository {
     );
   }
 
+  async typeByCode(m: EntityManager, classId: string, code: string): Promise<{ id: string } | undefined> {
+    const [row] = await m.query<{ id: string }[]>(`SELECT id FROM object_type WHERE class_id = $1 AND code = $2`, [classId, code]);
+    return row;
+  }
+
   /** A state by code, looked up the class chain (the deepest definition wins). */
   async stateByCode(m: EntityManager, classIds: string[], code: string): Promise<{ id: string } | undefined> {
     const [row] = await m.query<{ id: string }[]>(
