@@ -6,7 +6,7 @@ import { parseCountQuery, parseListQuery } from '../../common/list-query/list-qu
 import type { ColumnMap, ColumnSpec, ListQueryLimits } from '../../common/list-query/list-query.types.js';
 import type { AccessService } from './access.service.js';
 import type { Actor } from './workflow-handler.js';
-import { methodsInState } from './workflow.decision.js';
+import { methodItem, methodsInState } from './workflow.decision.js';
 import type { WorkflowRepository } from './workflow.repository.js';
 import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
 
@@ -170,13 +170,13 @@ export class ObjectReader {
 
   /** `/method`: what the actor may run on the object in its current state. */
   async methods(m: EntityManager, id: string, actor: Actor, lang: Language) {
-    await this.get(m, id, ['id'], actor, lang);
-    const [o] = await m.query<{ classId: string; stateId: string }[]>(`SELECT class_id AS "classId", state_id AS "stateId" FROM object WHERE id = $1`, [id]);
-    const chain = (await this.repo.classChain(m, o!.classId)).map((c) => c.id);
+    // get() also answers 404 for an object the actor may not see.
+    const o = await this.get(m, id, ['class', 'state'], actor, lang);
+    const chain = (await this.repo.classChain(m, String(o.class))).map((c) => c.id);
     const out = [];
-    for (const x of methodsInState(await this.repo.methods(m, chain), chain, o!.stateId)) {
+    for (const x of methodsInState(await this.repo.methods(m, chain), chain, String(o.state))) {
       if (!x.visible || !(await this.access.methodAllows(m, actor, x.id))) continue;
-      out.push({ id: Number(x.id), parent: null, action: Number(x.actionId), actioncode: x.actionCode, label: x.label[lang], visible: x.visible });
+      out.push(methodItem(x, lang));
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error.js';
-import type { LocalizedText } from '../../common/i18n/language.js';
+import type { Language, LocalizedText } from '../../common/i18n/language.js';
 
 /**
  * The engine's decisions, as pure functions over configuration rows (design/workflow.md section 3): which
@@ -49,6 +49,11 @@ export function effectiveMethods(rows: readonly MethodRow[], chain: readonly str
     if (!current || d < depth.get(current.classId)!) best.set(key, row);
   }
   return [...best.values()].sort((a, b) => a.sequence - b.sequence || Number(a.id) - Number(b.id));
+}
+
+/** A method as `method/get` and `<essence>/method` answer it (seed 002's shape). */
+export function methodItem(m: MethodRow, lang: Language) {
+  return { id: Number(m.id), parent: null, action: Number(m.actionId), actioncode: m.actionCode, label: m.label[lang], visible: m.visible };
 }
 
 /** The methods offered in a state (not the global ones), as `method/get` lists them. */

@@ -6,7 +6,7 @@ import type { Language } from '../../common/i18n/language.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
 import type { Actor } from './workflow-handler.js';
 import { type ActionOutcome, type ActionRef, WorkflowEngine } from './workflow.engine.js';
-import { methodsInState } from './workflow.decision.js';
+import { methodItem, methodsInState } from './workflow.decision.js';
 import { WorkflowRepository } from './workflow.repository.js';
 import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
 import { AccessService } from './access.service.js';
@@ -119,7 +119,7 @@ export class WorkflowService {
     if (!stateId && q.statecode) stateId = (await this.repo.stateByCode(m, chain, q.statecode))?.id;
     if (!stateId) throw q.statecode ? new DomainError('NOT_FOUND', `State "${q.statecode}" not found`) : invalidField('state', 'one of object, state or statecode is required');
     const methods = methodsInState(await this.repo.methods(m, chain), chain, stateId);
-    return methods.map((x) => ({ id: Number(x.id), parent: null, action: Number(x.actionId), actioncode: x.actionCode, label: x.label[lang], visible: x.visible }));
+    return methods.map((x) => methodItem(x, lang));
   }
 
   /** object/class, object/type, object/state: the object's class, type or state row. */
