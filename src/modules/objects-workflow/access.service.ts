@@ -62,7 +62,7 @@ export class AccessService {
   /** 404 when the actor may not even see the object (as if it did not exist), 403 without `right`. */
   async requireObject(m: EntityManager, actor: Actor, objectId: string, classRights: Set<ClassRight>, right: ObjectRight): Promise<void> {
     const rights = await this.objectRights(m, actor, objectId, classRights);
-    if (!rights.has('s')) throw new DomainError('NOT_FOUND', { ru: `Объект ${objectId} не найден.`, en: `Object ${objectId} not found.` });
+    if (!rights.has('s')) throw objectNotFound(objectId);
     if (!rights.has(right)) throw forbidden();
   }
 
@@ -96,6 +96,11 @@ export class AccessService {
 /** The area `$param` and every area below it. */
 export const AREA_SUBTREE = (param: string) =>
   `WITH RECURSIVE sub AS (SELECT id FROM area WHERE id = ${param}::bigint UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id) SELECT id FROM sub`;
+
+/** Missing and hidden objects look the same. */
+export function objectNotFound(id: string): DomainError {
+  return new DomainError('NOT_FOUND', { ru: `Объект ${id} не найден.`, en: `Object ${id} not found.` });
+}
 
 export function forbidden(): DomainError {
   return new DomainError('FORBIDDEN', { ru: 'Недостаточно прав.', en: 'Access denied.' });

@@ -1,10 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../../common/errors/domain-error.js';
 import type { Language } from '../../common/i18n/language.js';
 import { compileListQuery, compileWhere } from '../../common/list-query/list-query.compiler.js';
 import { parseCountQuery, parseListQuery } from '../../common/list-query/list-query.parser.js';
 import type { ColumnMap, ColumnSpec, ListQueryLimits } from '../../common/list-query/list-query.types.js';
-import type { AccessService } from './access.service.js';
+import { type AccessService, forbidden, objectNotFound } from './access.service.js';
 import type { Actor } from './workflow-handler.js';
 import { methodItem, methodsInState } from './workflow.decision.js';
 import type { WorkflowRepository } from './workflow.repository.js';
@@ -110,7 +109,7 @@ export class ObjectReader {
     if (!root) throw new Error(`class ${this.spec.classCode} is not seeded`);
     const chain = (await this.repo.classChain(m, root.id)).map((c) => c.id);
     const rights = await this.access.classRights(m, actor, chain);
-    if (!rights.has('a')) throw new DomainError('FORBIDDEN', { ru: 'Недостаточно прав.', en: 'Access denied.' });
+    if (!rights.has('a')) throw forbidden();
     return { rootId: root.id, rights };
   }
 
@@ -154,7 +153,7 @@ export class ObjectReader {
       `SELECT ${select} FROM ${this.from} WHERE o.id = $1 AND ${this.classFilter(2)} AND ${access.sql}`,
       [id, rootId, ...access.params],
     );
-    if (!row) throw new DomainError('NOT_FOUND', { ru: `Объект ${id} не найден.`, en: `Object ${id} not found.` });
+    if (!row) throw objectNotFound(id);
     return projectFields([numbers(row, columns)], fields, Object.keys(columns))[0]!;
   }
 

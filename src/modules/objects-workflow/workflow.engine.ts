@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { OutboxService } from '../../common/events/outbox.service.js';
 import { EventLogService } from '../event-log/event-log.service.js';
-import { AccessService, type ObjectRight } from './access.service.js';
+import { AccessService, objectNotFound, type ObjectRight } from './access.service.js';
 import { type Actor, WorkflowHandlerRegistry } from './workflow-handler.js';
 import { decideAction, decideCreate, decideMethod, eventChain, type MethodRow } from './workflow.decision.js';
 import { type ClassLink, type LockedObject, WorkflowRepository } from './workflow.repository.js';
@@ -68,7 +68,7 @@ export class WorkflowEngine {
    */
   async beginChange(m: EntityManager, objectId: string, essence: string, actor: Actor): Promise<LockedObject> {
     const object = await this.repo.lockObject(m, objectId);
-    if (!object || object.essence !== essence) throw notFound(objectId);
+    if (!object || object.essence !== essence) throw objectNotFound(objectId);
     const chain = (await this.repo.classChain(m, object.classId)).map((c) => c.id);
     const rights = await this.access.requireClass(m, actor, chain, 'a');
     await this.access.requireObject(m, actor, objectId, rights, 'u');
@@ -105,7 +105,7 @@ export class WorkflowEngine {
 
   private async load(m: EntityManager, objectId: string) {
     const object = await this.repo.lockObject(m, objectId);
-    if (!object) throw notFound(objectId);
+    if (!object) throw objectNotFound(objectId);
     const chain = await this.repo.classChain(m, object.classId);
     const methods = await this.repo.methods(m, chain.map((c) => c.id));
     return { object, chain, methods };
@@ -163,8 +163,4 @@ export class WorkflowEngine {
   private log(m: EntityManager, actor: Actor, objectId: string | null, text: string): Promise<void> {
     return this.events.write({ type: 'M', code: WORKFLOW_LOG_CODE, category: 'workflow', text, userId: actor.userId, session: actor.session, objectId }, m);
   }
-}
-
-function notFound(objectId: string): DomainError {
-  return new DomainError('NOT_FOUND', { ru: `Объект ${objectId} не найден.`, en: `Object ${objectId} not found.` });
 }

@@ -9,7 +9,7 @@ import { type ActionOutcome, type ActionRef, WorkflowEngine } from './workflow.e
 import { methodItem, methodsInState } from './workflow.decision.js';
 import { WorkflowRepository } from './workflow.repository.js';
 import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
-import { AccessService } from './access.service.js';
+import { AccessService, objectNotFound } from './access.service.js';
 
 /** Id or code: digits are an id. */
 export const ref = (value: string): ActionRef => (/^\d+$/.test(value) ? { id: value } : { code: value });
@@ -67,14 +67,14 @@ export class WorkflowService {
   ) {}
 
   /** 404 unless the object exists and the actor may select it (not telling hidden objects from missing ones). */
-  async ensureVisible(id: string, actor: Actor): Promise<void> {
+  async ensureVisible(id: string, actor: Actor): Promise<{ classId: string; stateId: string }> {
     const m = this.ds.manager;
-    const [o] = await m.query<{ classId: string }[]>(`SELECT class_id AS "classId" FROM object WHERE id = $1`, [id]);
-    const hidden = () => new DomainError('NOT_FOUND', { ru: `Объект ${id} не найден.`, en: `Object ${id} not found.` });
-    if (!o) throw hidden();
+    const [o] = await m.query<{ classId: string; stateId: string }[]>(`SELECT class_id AS "classId", state_id AS "stateId" FROM object WHERE id = $1`, [id]);
+    if (!o) throw objectNotFound(id);
     const chain = (await this.repo.classChain(m, o.classId)).map((c) => c.id);
     const rights = await this.access.classRights(m, actor, chain);
-    if (!rights.has('a') || !(await this.access.objectRights(m, actor, id, rights)).has('s')) throw hidden();
+    if (!rights.has('a') || !(await this.access.objectRights(m, actor, id, rights)).has('s')) throw objectNotFound(id);
+    return o;
   }
 
   async catalogue(name: CatalogueName, lang: Language, fields?: string[]): Promise<Record<string, unknown>[]> {
@@ -106,9 +106,7 @@ export class WorkflowService {
     let classId = q.class;
     let stateId = q.state;
     if (q.object) {
-      await this.ensureVisible(q.object, actor);
-      const [o] = await m.query<{ classId: string; stateId: string }[]>(`SELECT class_id AS "classId", state_id AS "stateId" FROM object WHERE id = $1`, [q.object]);
-      if (!o) throw new DomainError('NOT_FOUND', `Object ${q.object} not found`);
+      const o = await this.ensureVisible(q.object, actor);
       classId ??= o.classId;
       stateId ??= o.stateId;
     }
@@ -134,7 +132,7 @@ export class WorkflowService {
                 FROM object o JOIN state s ON s.id = o.state_id JOIN state_type st ON st.id = s.type_id WHERE o.id = $1`,
     }[part];
     const [row] = await this.ds.query<Record<string, unknown>[]>(sql, [id, lang]);
-    if (!row) throw new DomainError('NOT_FOUND', `Object ${id} not found`);
+    if (!row) throw objectNotFound(id);
     return projectFields([numbersIn(row, ID_KEYS)], fields, Object.keys(row))[0];
   }
 }
