@@ -1,10 +1,9 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { sha256Hex } from '../../common/security/hash.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { AccountsService } from '../auth/accounts.service.js';
@@ -12,6 +11,7 @@ import { requestOrigin } from '../auth/request-origin.js';
 import { type Credentials, SignInService } from '../auth/sign-in.service.js';
 import { TokenService } from '../auth/tokens/token.service.js';
 import { OAuthLoginsService } from './oauth-logins.service.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { consumeOnce } from './oidc.adapter.js';
 
 /** invalid_grant whose description the client sees (oidc-provider's own keeps a generic one). */
@@ -63,6 +63,7 @@ export class OAuthGrantsService {
     private readonly tokens: TokenService,
     private readonly accounts: AccountsService,
     private readonly logins: OAuthLoginsService,
+    private readonly refreshTokens: RefreshTokensRepository,
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -141,22 +142,18 @@ export class OAuthGrantsService {
   private async refresh(provider: Provider, ctx: KoaContextWithOIDC): Promise<void> {
     const presented = ctx.oidc.params?.refresh_token as string | undefined;
     if (!presented) throw new errors.InvalidRequest('refresh_token is required');
-    const [row] = await this.ds.query<{ family: string; sessionId: string; clientId: string; scope: string | null; rotated: Date | null; expired: boolean }[]>(
-      `SELECT family, session_id AS "sessionId", client_id AS "clientId", scope, rotated, expires < now() AS expired FROM refresh_token WHERE token_hash = $1`,
-      [sha256Hex(presented)],
-    );
+    const row = await this.refreshTokens.find(presented);
     if (!row || row.clientId !== ctx.oidc.client!.clientId) throw invalidGrant('invalid refresh token');
     if (row.rotated) {
       // A rotated token used again: someone holds a copy. Revoke the family and close its session.
-      await this.ds.query(`DELETE FROM refresh_token WHERE family = $1`, [row.family]);
+      await this.refreshTokens.revokeFamily(row.family);
       await this.accounts.closeSession(row.sessionId);
       throw invalidGrant('refresh token reused: the grant is revoked');
     }
     if (row.expired) throw invalidGrant('refresh token expired');
     const session = await this.accounts.openSession(row.sessionId);
     if (!session) throw invalidGrant('the session of this refresh token is closed');
-    const [rotated] = await this.ds.query<[unknown[], number]>(`UPDATE refresh_token SET rotated = now() WHERE token_hash = $1 AND rotated IS NULL RETURNING 1`, [sha256Hex(presented)]);
-    if (rotated.length !== 1) throw invalidGrant('invalid refresh token');
+    if (!(await this.refreshTokens.rotate(presented))) throw invalidGrant('invalid refresh token');
     const scope = this.grantedScope(ctx.oidc.params?.scope as string | undefined, row.scope ?? '');
     ctx.body = await this.issue(provider, ctx, { userId: session.userId, sessionId: row.sessionId, session: session.code, scope, refresh: true, family: row.family });
   }
@@ -181,14 +178,9 @@ export class OAuthGrantsService {
   private async issue(provider: Provider, ctx: KoaContextWithOIDC, g: Grant): Promise<TokenResponse> {
     const client = ctx.oidc.client!;
     const { token, expiresIn } = await this.tokens.issueAccessToken({ userId: g.userId, session: g.session, clientId: client.clientId, scope: g.scope });
-    let refreshToken: string | undefined;
-    if (g.refresh) {
-      refreshToken = randomBytes(32).toString('base64url');
-      await this.ds.query(
-        `INSERT INTO refresh_token (token_hash, family, session_id, client_id, scope, expires) VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))`,
-        [sha256Hex(refreshToken), g.family ?? randomUUID(), g.sessionId, client.clientId, g.scope || null, this.config.auth.refreshTokenTtl],
-      );
-    }
+    const refreshToken = g.refresh
+      ? await this.refreshTokens.issue({ family: g.family, sessionId: g.sessionId, clientId: client.clientId, scope: g.scope, ttlSeconds: this.config.auth.refreshTokenTtl })
+      : undefined;
     const scopes = g.scope.split(' ');
     let idToken: string | undefined;
     if (scopes.some((s) => ID_TOKEN_SCOPES.includes(s))) {

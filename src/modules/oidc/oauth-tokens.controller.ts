@@ -1,16 +1,14 @@
 import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
-import { sha256Hex } from '../../common/security/hash.js';
 import { Auth, type AuthContext, Public } from '../../common/security/auth-context.js';
 import { AccountsService } from '../auth/accounts.service.js';
 import { TokenService } from '../auth/tokens/token.service.js';
 import { decodeBasic } from './oidc-request.shim.js';
 import { OAuthClientsService } from './oauth-clients.service.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 
 /** Claims each scope releases at userinfo (OpenID Connect Core 5.4). */
 const SCOPE_CLAIMS: Record<string, string[]> = {
@@ -35,7 +33,7 @@ export class OAuthTokensController {
     private readonly tokens: TokenService,
     private readonly accounts: AccountsService,
     private readonly clients: OAuthClientsService,
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly refreshTokens: RefreshTokensRepository,
   ) {}
 
   @Get('userinfo')
@@ -70,7 +68,7 @@ export class OAuthTokensController {
       if (c.sid && !(await this.accounts.openSessionByCode(c.sid))) return { active: false };
       return { active: true, token_type: 'Bearer', sub: c.sub, client_id: c.client_id, scope: c.scope, exp: c.exp, iat: c.iat, iss: c.iss, aud: c.aud, jti: c.jti, ...(c.sid ? { session: c.sid } : {}) };
     }
-    const refresh = await this.refreshToken(token);
+    const refresh = await this.refreshTokens.find(token);
     if (!refresh || refresh.rotated || refresh.expired || refresh.clientId !== client.clientId) return { active: false };
     const session = await this.accounts.openSession(refresh.sessionId);
     if (!session) return { active: false };
@@ -98,7 +96,8 @@ export class OAuthTokensController {
       if (session) await this.accounts.closeSession(session.id);
       return {};
     }
-    await this.ds.query(`DELETE FROM refresh_token WHERE family = (SELECT family FROM refresh_token WHERE token_hash = $1 AND client_id = $2)`, [sha256Hex(token), client.clientId]);
+    const refresh = await this.refreshTokens.find(token);
+    if (refresh?.clientId === client.clientId) await this.refreshTokens.revokeFamily(refresh.family);
     return {};
   }
 
@@ -114,15 +113,6 @@ export class OAuthTokensController {
     const basic = authorization ? decodeBasic(authorization) : undefined;
     const str = (v: unknown) => (typeof v === 'string' && v.length <= TOKEN_MAX ? v : undefined);
     return basic ? this.clients.authenticate(basic.id, basic.secret) : this.clients.authenticate(str(body.client_id), str(body.client_secret));
-  }
-
-  private async refreshToken(token: string) {
-    const [row] = await this.ds.query<{ sessionId: string; clientId: string; scope: string | null; rotated: Date | null; expired: boolean; exp: number }[]>(
-      `SELECT session_id AS "sessionId", client_id AS "clientId", scope, rotated, expires < now() AS expired, extract(epoch FROM expires)::bigint AS exp
-         FROM refresh_token WHERE token_hash = $1`,
-      [sha256Hex(token)],
-    );
-    return row ? { ...row, exp: Number(row.exp) } : undefined;
   }
 }
 

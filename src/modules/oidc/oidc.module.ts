@@ -8,6 +8,7 @@ import { OidcBootstrapService } from './oidc-bootstrap.service.js';
 import { OidcProviderService } from './oidc-provider.service.js';
 import { InteractionController } from './interaction.controller.js';
 import { OAuthLoginsService } from './oauth-logins.service.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { OAuthTokensController } from './oauth-tokens.controller.js';
 
 /**
@@ -17,7 +18,7 @@ import { OAuthTokensController } from './oauth-tokens.controller.js';
 @Module({
   imports: [AuthModule, DiscoveryModule],
   controllers: [OAuthClientsController, InteractionController, OAuthTokensController],
-  providers: [OAuthLoginsService, OAuthClientsService, OAuthGrantsService, OidcBootstrapService, OidcProviderService],
+  providers: [RefreshTokensRepository, OAuthLoginsService, OAuthClientsService, OAuthGrantsService, OidcBootstrapService, OidcProviderService],
   exports: [OAuthClientsService],
 })
 export class OidcModule {}
