@@ -6,6 +6,13 @@ export default defineConfig({
   test: {
     globals: false,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // `npm run test:coverage` (CI runs it): V8 coverage of src/, as a summary on the terminal and HTML in coverage/.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/*.spec.ts'],
+      reporter: ['text-summary', 'html'],
+    },
     projects: [
       {
         extends: true,

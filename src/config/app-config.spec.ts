@@ -43,7 +43,7 @@ describe('configuration', () => {
         .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
         .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
     );
-    const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
+    const defaults = new EnvironmentVariables() as unknown as Record<string, string | number | boolean | undefined>;
     expect(Object.keys(example).sort()).toEqual(Object.keys(defaults).sort());
     for (const [key, value] of Object.entries(defaults)) expect(example[key], key).toBe(String(value ?? ''));
   });

@@ -32,7 +32,7 @@ async function main(): Promise<number> {
       if (up.length === 0) {
         console.log('entities and migrations agree: nothing to generate');
       } else {
-        const file = await writeMigration(name!, up, down);
+        const file = await writeMigration(name, up, down);
         console.log(`wrote ${file}: review the SQL, then add it to migrations/index.ts`);
       }
     }

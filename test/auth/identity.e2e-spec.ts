@@ -108,7 +108,7 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     await ds.query(`UPDATE app_user SET session_limit = 2 WHERE username = 'olga'`);
     const [a, b, c] = [await signIn(t, { username: 'olga', password: 'olga-password' }), await signIn(t, { username: 'olga', password: 'olga-password' }), await signIn(t, { username: 'olga', password: 'olga-password' })];
     const authorized = async (s: Signed) => (await t.http.post('/api/v1/authorize').send({ session: s.session })).body.authorized;
-    expect([await authorized(a!), await authorized(b!), await authorized(c!)]).toEqual([false, true, true]);
+    expect([await authorized(a), await authorized(b), await authorized(c)]).toEqual([false, true, true]);
   });
 
   it('sign out (one, then all) makes signatures and tokens fail', async () => {
@@ -152,7 +152,7 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     const oldKid = keys.active('access').kid;
     const newKid = await keys.rotate('access');
     const after = await tokens.issueAccessToken({ userId: row.user_id, session: s.session });
-    const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()).kid;
+    const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid;
     expect([kidOf(before.token), kidOf(after.token)]).toEqual([oldKid, newKid]);
     for (const token of [before.token, after.token]) expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     expect((await t.http.get('/oauth2/jwks')).body.keys.map((k: { kid: string }) => k.kid).sort()).toEqual([oldKid, newKid].sort());

@@ -10,6 +10,7 @@ import { ADMIN, IDENTITY_ENV, type Signed, signedPost, signIn } from '../support
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** What the test handler and subscriber saw (reset per test). */
+const byNumber = (a: number, b: number) => a - b;
 const seen = { handler: [] as string[], events: [] as DomainEvent[], crashOn: null as string | null };
 
 /** A handler bound to (client, enable): writes inside the action's transaction, vetoes on form.veto. */
@@ -160,7 +161,7 @@ describe('objects and workflow', () => {
     expect((await post(reader, '/event/log/get', { id: added.body.id })).status).toBe(404);
     const own = (await post(reader, '/event/log/list', {})).body as { userid: number }[];
     expect(own.length).toBeGreaterThan(0); // the reader's own sign-in
-    expect(own.every((e) => e.userid === own[0]!.userid && e.userid !== added.body.userid)).toBe(true);
+    expect(own.every((e) => e.userid === own[0].userid && e.userid !== added.body.userid)).toBe(true);
   });
 
   it('a method not offered in the current state is refused (409) and changes nothing', async () => {
@@ -282,7 +283,7 @@ describe('objects and workflow', () => {
     expect((await post(alice, '/action/run', { id: shown.id, action: 'enable' })).status).toBe(403);
     await ds.query(`DELETE FROM acl_object WHERE object_id = $1 AND user_id = $2`, [shown.id, aliceId]);
     // Her own: the client she created, and the one her sign-up created.
-    expect(aliceIds.sort()).toEqual([alice.clientId, own.id].sort());
+    expect([...aliceIds].sort(byNumber)).toEqual([alice.clientId, own.id].sort(byNumber));
     expect((await post(alice, '/client/count', {})).body).toEqual({ count: 2 });
     // The operator group may select every client of its area.
     const olgaIds = (await post(olga, '/client/list', { fields: ['id'] })).body.map((r: { id: number }) => r.id);

@@ -31,7 +31,7 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
     const jwks = (await (await fetch(`${issuer.href}/jwks`)).json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', alg: 'ES256', use: 'sig' });
-    expect(jwks.keys[0]!.d).toBeUndefined();
+    expect(jwks.keys[0].d).toBeUndefined();
   });
 
   it.each([
@@ -45,7 +45,7 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
     const header = decodeProtectedHeader(tokens.access_token);
     expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     const jwks = (await (await fetch(`${issuer.href}/jwks`)).json()) as { keys: Record<string, unknown>[] };
-    expect(header.kid).toBe(jwks.keys[0]!.kid);
+    expect(header.kid).toBe(jwks.keys[0].kid);
     expect(decodeJwt(tokens.access_token)).toMatchObject({ iss: issuer.href, aud: 'urn:platform:api', client_id: 'svc', scope: 'api' });
   });
 

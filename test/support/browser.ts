@@ -41,9 +41,9 @@ export class TestBrowser {
 
   private store(setCookie: string): void {
     const [pair] = setCookie.split(';');
-    const eq = pair!.indexOf('=');
-    const name = pair!.slice(0, eq).trim();
-    const value = pair!.slice(eq + 1).trim();
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
     if (/expires=Thu, 01 Jan 1970/i.test(setCookie) || value === '') this.cookies.delete(name);
     else this.cookies.set(name, value);
   }
@@ -62,9 +62,9 @@ export function formOf(page: Page, index = 0): { action: string; fields: Record<
   const forms = [...page.html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
   const form = forms[index];
   if (!form) throw new Error(`no form on ${page.url}: ${page.html.slice(0, 300)}`);
-  const action = /action="([^"]*)"/.exec(form[1]!)?.[1] ?? '';
+  const action = /action="([^"]*)"/.exec(form[1])?.[1] ?? '';
   const fields: Record<string, string> = {};
-  for (const input of form[2]!.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
+  for (const input of form[2].matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
     const name = /name="([^"]*)"/.exec(input[0])?.[1];
     const value = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
     if (name) fields[name] = value.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)));

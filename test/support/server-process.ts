@@ -31,8 +31,8 @@ export function startServer(env: Record<string, string>, cwd: string): ServerPro
       out += chunk.toString('utf8');
       if (out.includes('"msg":"listening on')) resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then(({ code, signal }) => reject(new Error(`server exited (${code ?? signal}) before listening:\n${out}`)));
   });
   ready.catch(() => {});

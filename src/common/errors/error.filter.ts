@@ -32,7 +32,7 @@ export class ErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const requestId = String(req.id ?? '');
+    const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '';
     const error = this.toDomainError(exception, requestId);
     if (res.headersSent) {
       res.end();

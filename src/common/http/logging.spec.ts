@@ -42,7 +42,7 @@ describe('request logging', () => {
     const log = lines.join('');
     expect(log).not.toMatch(/SECRET/);
     expect(log).toContain('page=2');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: 'req-42', req: { id: 'req-42' } });
+    expect(JSON.parse(lines[0])).toMatchObject({ requestId: 'req-42', req: { id: 'req-42' } });
     expect(res.headers.get('x-request-id')).toBe('req-42');
   });
 });

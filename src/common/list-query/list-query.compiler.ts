@@ -42,13 +42,13 @@ class Parameters {
 }
 
 function fieldSql(ref: FieldRef, columns: ColumnMap, params: Parameters): string {
-  const column = columns[ref.field]!.sql;
+  const column = columns[ref.field].sql;
   return ref.path ? `(${column} #>> ${params.bind(ref.path, 'text[]')})` : column;
 }
 
 function conditionSql(c: Condition, columns: ColumnMap, params: Parameters): string {
   const field = fieldSql(c, columns, params);
-  const type = c.path ? 'text' : CAST[columns[c.field]!.type];
+  const type = c.path ? 'text' : CAST[columns[c.field].type];
   switch (c.compare) {
     case 'ISN':
       return `${field} IS NULL`;
@@ -78,7 +78,7 @@ function orderBySql(q: ListQuery, columns: ColumnMap, params: Parameters): strin
 function selectItems(q: ListQuery, columns: ColumnMap): [sql: string, alias: string][] {
   return q.fields.map((name) => {
     if (!ALIAS.test(name)) throw new Error(`list column name ${JSON.stringify(name)} is not a plain identifier`);
-    return [columns[name]!.sql, name];
+    return [columns[name].sql, name];
   });
 }
 

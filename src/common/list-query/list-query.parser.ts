@@ -100,7 +100,7 @@ function resolveField(name: unknown, columns: ColumnMap, key: string, use: 'sear
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_FIELD_NAME) fail(key, 'must be a field name');
   const [base = '', ...path] = name.split('.');
   if (!Object.hasOwn(columns, base)) fail(key, unknownField(name));
-  const spec = columns[base]!;
+  const spec = columns[base];
   if (path.length > 0) {
     if (spec.type !== 'json') fail(key, unknownField(name));
     if (path.length > MAX_JSON_PATH || !path.every((k) => JSON_KEY.test(k))) fail(key, `has an invalid JSON path ${quote(name)}`);
@@ -299,18 +299,18 @@ function toDateTime(value: string | number | boolean, type: 'timestamp' | 'date'
   const iso = ISO_DATETIME.exec(text);
   const dotted = DOTTED_DATETIME.exec(text);
   if (iso) {
-    parts = [iso[1]!, iso[2]!, iso[3]!, iso[4], iso[5], iso[6]];
+    parts = [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]];
     tail = text.slice(10);
   } else if (dotted) {
-    parts = [dotted[3]!, dotted[2]!, dotted[1]!, dotted[4], dotted[5], dotted[6]];
+    parts = [dotted[3], dotted[2], dotted[1], dotted[4], dotted[5], dotted[6]];
     tail = dotted[4] ? `T${dotted[4]}:${dotted[5]}:${dotted[6] ?? '00'}` : '';
   } else {
     return fail(key, 'must be a date (ISO 8601, dd.mm.yyyy or epoch milliseconds)');
   }
   const [y, m, d, hh = '0', mm = '0', ss = '0'] = parts.map((p) => (p === undefined ? undefined : Number(p))) as number[];
-  const probe = new Date(Date.UTC(y!, m! - 1, d!));
-  const real = probe.getUTCFullYear() === y && probe.getUTCMonth() === m! - 1 && probe.getUTCDate() === d;
-  if (!real || y! < 1 || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) fail(key, 'is not a real date');
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  const real = probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+  if (!real || y < 1 || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) fail(key, 'is not a real date');
   const day = `${parts[0]}-${parts[1]}-${parts[2]}`;
   return type === 'date' ? day : `${day}${tail}`;
 }

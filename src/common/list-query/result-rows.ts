@@ -11,6 +11,6 @@ export function projectFields<T extends Record<string, unknown>>(rows: T[], fiel
 /** bigint columns arrive from pg as strings; the seeds show ids as JSON numbers (ours stay below 2^53). */
 export function numbersIn<T extends Record<string, unknown>>(row: T, keys: Iterable<string>): T {
   const out: Record<string, unknown> = { ...row };
-  for (const k of keys) if (typeof out[k] === 'string' && /^-?\d+$/.test(out[k] as string)) out[k] = Number(out[k]);
+  for (const k of keys) if (typeof out[k] === 'string' && /^-?\d+$/.test(out[k])) out[k] = Number(out[k]);
   return out as T;
 }

@@ -111,7 +111,7 @@ export class IdentityRepository {
        RETURNING id`,
       [code, secret, s.clientId ?? null, s.agent?.slice(0, 500) ?? null, s.host?.slice(0, 64) ?? null, s.accessTtl, s.refreshTtl, s.userId],
     );
-    return { id: rows[0]!.id, code, secret };
+    return { id: rows[0].id, code, secret };
   }
 
   /** Closes the oldest open sessions of a user so that at most `keep` remain open. */

@@ -54,10 +54,10 @@ export class SignUpService {
            RETURNING id`,
           [input.username, hash, input.type, fullName, n.short || null, n.first || null, n.last || null, n.middle || null, email, phone, input.info ?? null, input.description ?? null],
         );
-        await m.query(`INSERT INTO user_group_member (user_id, group_id) SELECT $1, id FROM user_group WHERE code = ANY($2::text[])`, [row!.id, input.groups ?? ['user']]);
-        await m.query(`INSERT INTO area_member (area_id, user_id) SELECT id, $1 FROM area WHERE code = 'default'`, [row!.id]);
+        await m.query(`INSERT INTO user_group_member (user_id, group_id) SELECT $1, id FROM user_group WHERE code = ANY($2::text[])`, [row.id, input.groups ?? ['user']]);
+        await m.query(`INSERT INTO area_member (area_id, user_id) SELECT id, $1 FROM area WHERE code = 'default'`, [row.id]);
         const clientId = opts.client ? await this.registrar().registerClient(m, {
-              userId: row!.id,
+              userId: row.id,
               username: input.username,
               type: input.type,
               name: input.name,
@@ -66,7 +66,7 @@ export class SignUpService {
               info: input.info,
               description: input.description,
             }) : null;
-        return { userId: row!.id, clientId };
+        return { userId: row.id, clientId };
       };
       const { userId, clientId } = manager ? await create(manager) : await this.ds.transaction(create);
       return { id: clientId === null ? null : Number(clientId), userid: Number(userId) };

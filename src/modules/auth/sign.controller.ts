@@ -35,7 +35,7 @@ export class SignController {
   async signIn(@Body() body: SignInDto, @Req() req: Request): Promise<SignInResponseDto> {
     const logins = (['username', 'phone', 'email'] as const).filter((k) => body[k] !== undefined);
     if (logins.length !== 1) throw invalidField('username', 'exactly one of username, phone or email is required');
-    const field = logins[0]!;
+    const field = logins[0];
     const { session, code, secret } = await this.signInService.signIn({ field, login: body[field]!, password: body.password }, requestOrigin(req));
     return { session, code, secret };
   }

@@ -95,7 +95,7 @@ export class EventLogController {
   async set(@Body() body: EventLogSetDto, @Auth() auth: AuthContext) {
     await this.events.write({ type: body.type ?? 'M', code: body.code ?? 9000, category: 'user', text: body.text, userId: auth.userId, session: auth.session });
     const [row] = await this.ds.query<Record<string, unknown>[]>(`SELECT ${this.select()} FROM ${FROM} WHERE l.user_id = $1 ORDER BY l.id DESC LIMIT 1`, [auth.userId]);
-    return numbers(row!);
+    return numbers(row);
   }
 
   @Post('get') @HttpCode(200) @ApiOperation({ summary: 'One entry' })

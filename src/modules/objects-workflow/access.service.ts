@@ -55,8 +55,8 @@ export class AccessService {
                OR EXISTS (SELECT 1 FROM document d WHERE d.id = $1 AND d.area_id IN (${AREA_SUBTREE('$3')}))) AS "inArea"`,
       [objectId, actor.userId, actor.areaId],
     );
-    if (!row!.inArea) return new Set();
-    return new Set((['s', 'u', 'd'] as const).filter((r) => decide(row!.masks, r) ?? classRights.has(r)));
+    if (!row.inArea) return new Set();
+    return new Set((['s', 'u', 'd'] as const).filter((r) => decide(row.masks, r) ?? classRights.has(r)));
   }
 
   /** 404 when the actor may not even see the object (as if it did not exist), 403 without `right`. */

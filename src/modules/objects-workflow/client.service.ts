@@ -83,7 +83,7 @@ export class ClientService implements ClientRegistrar {
     const [taken] = await m.query<unknown[]>(`SELECT 1 FROM client WHERE code = $1`, [account.username]);
     if (taken) throw new DomainError('BAD_REQUEST', { ru: `Клиент с кодом "${account.username}" уже существует.`, en: `A client with code "${account.username}" already exists.` });
     const [user] = await m.query<{ areaId: string }[]>(`SELECT area_id AS "areaId" FROM app_user WHERE id = $1`, [account.userId]);
-    const system: Actor = { userId: account.userId, session: null, admin: true, areaId: user!.areaId };
+    const system: Actor = { userId: account.userId, session: null, admin: true, areaId: user.areaId };
     const body: ClientSetDto = {
       code: account.username,
       type: account.type,

@@ -140,7 +140,7 @@ export class ObjectReader {
       `SELECT count(*) AS count FROM ${this.from} WHERE ${this.classFilter(1)} AND ${access.sql}${where ? ` AND (${where})` : ''}`,
       [rootId, ...access.params, ...params],
     );
-    return { count: Number(row!.count) };
+    return { count: Number(row.count) };
   }
 
   /** One object as `/get` shows it; 404 when it does not exist or the actor may not see it. */
@@ -154,7 +154,7 @@ export class ObjectReader {
       [id, rootId, ...access.params],
     );
     if (!row) throw objectNotFound(id);
-    return projectFields([numbers(row, columns)], fields, Object.keys(columns))[0]!;
+    return projectFields([numbers(row, columns)], fields, Object.keys(columns))[0];
   }
 
   /** `/type`: the types of the essence's class. */

@@ -56,13 +56,13 @@ describe('workflow decisions', () => {
 
   it('a method by id or code must be in force and offered in the current state', () => {
     const [createdEnable, enabledDisable] = base;
-    expect(decideMethod(base, CHAIN, ENABLED, { id: enabledDisable!.id }).id).toBe(enabledDisable!.id);
-    expect(decideMethod(base, CHAIN, ENABLED, { code: `${ENABLED}:disable` }).id).toBe(enabledDisable!.id);
-    expect(conflict(() => decideMethod(base, CHAIN, ENABLED, { id: createdEnable!.id }))).toBe(true);
+    expect(decideMethod(base, CHAIN, ENABLED, { id: enabledDisable.id }).id).toBe(enabledDisable.id);
+    expect(decideMethod(base, CHAIN, ENABLED, { code: `${ENABLED}:disable` }).id).toBe(enabledDisable.id);
+    expect(conflict(() => decideMethod(base, CHAIN, ENABLED, { id: createdEnable.id }))).toBe(true);
     expect(decideMethod(base, CHAIN, CREATED, { code: 'null:edit' }).actionCode).toBe('edit');
     // Overridden by a subclass: the ancestor's method no longer runs for this class.
     const override = method('3', ENABLED, 'disable', CREATED, { code: 'client:disable' });
-    expect(conflict(() => decideMethod([...base, override], CHAIN, ENABLED, { id: enabledDisable!.id }))).toBe(true);
+    expect(conflict(() => decideMethod([...base, override], CHAIN, ENABLED, { id: enabledDisable.id }))).toBe(true);
   });
 
   it('create runs only for a new object: refused by action or method on an existing one', () => {

@@ -114,7 +114,7 @@ export function eventChain(rows: readonly EventRow[], chain: readonly string[], 
   }
   const run = (level: number): string[] => {
     if (level >= chain.length) return [];
-    const own = byClass.get(chain[level]!);
+    const own = byClass.get(chain[level]);
     if (!own) return run(level + 1);
     return own
       .filter((e) => e.enabled)

@@ -88,10 +88,10 @@ export class WorkflowEngine {
     const deleted = await this.repo.stateByCode(m, chain.map((c) => c.id), 'deleted');
     if (!deleted) throw new DomainError('CONFLICT', 'The class has no deleted state');
     if (object.stateId !== deleted.id) await this.repo.changeState(m, object.id, deleted.id, actor.userId);
-    await this.log(m, actor, object.id, `Object ${object.id} (${chain[0]!.code}) force-deleted`);
+    await this.log(m, actor, object.id, `Object ${object.id} (${chain[0].code}) force-deleted`);
     await this.outbox.record(m, 'ObjectActionExecuted', {
       object: object.id,
-      class: chain[0]!.code,
+      class: chain[0].code,
       action: 'delete',
       method: null,
       oldState: object.stateId,
@@ -130,7 +130,7 @@ export class WorkflowEngine {
       throw new DomainError('FORBIDDEN', { ru: 'Нет права на выполнение метода.', en: 'You may not run this method.' });
     }
 
-    const ctx = { manager: m, object, classCode: chain[0]!.code, method, action: method.actionCode, form, actor, result: {} as Record<string, unknown> };
+    const ctx = { manager: m, object, classCode: chain[0].code, method, action: method.actionCode, form, actor, result: {} as Record<string, unknown> };
     for (const name of eventChain(await this.repo.events(m, chainIds, method.actionId), chainIds, method.actionId)) {
       await this.handlers.get(name).handle(ctx);
     }
@@ -145,10 +145,10 @@ export class WorkflowEngine {
     } else {
       await this.repo.touch(m, object.id, actor.userId);
     }
-    await this.log(m, actor, drop ? null : object.id, `${method.actionCode} ${chain[0]!.code} ${object.id}: ${method.code}`);
+    await this.log(m, actor, drop ? null : object.id, `${method.actionCode} ${chain[0].code} ${object.id}: ${method.code}`);
     await this.outbox.record(m, 'ObjectActionExecuted', {
       object: object.id,
-      class: chain[0]!.code,
+      class: chain[0].code,
       action: method.actionCode,
       method: method.id,
       oldState,

@@ -136,9 +136,9 @@ export class WorkflowRepository {
       `INSERT INTO object (parent_id, type_id, class_id, state_id, owner_id, oper_id, label) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id`,
       [o.parentId, o.typeId, o.classId, o.stateId, o.ownerId, o.label],
     );
-    await m.query(`INSERT INTO object_state (object_id, state_id, valid_from) VALUES ($1, $2, clock_timestamp())`, [row!.id, o.stateId]);
-    if (o.ownerId) await m.query(`INSERT INTO acl_object (object_id, user_id, allow) VALUES ($1, $2, 'sud')`, [row!.id, o.ownerId]);
-    return row!.id;
+    await m.query(`INSERT INTO object_state (object_id, state_id, valid_from) VALUES ($1, $2, clock_timestamp())`, [row.id, o.stateId]);
+    if (o.ownerId) await m.query(`INSERT INTO acl_object (object_id, user_id, allow) VALUES ($1, $2, 'sud')`, [row.id, o.ownerId]);
+    return row.id;
   }
 
   /** Records who changed the object and when (a method without a transition). */

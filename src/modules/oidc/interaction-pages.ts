@@ -34,7 +34,7 @@ const SCOPES: Record<string, Record<Language, string>> = {
   api: { ru: 'API платформы от вашего имени', en: 'the platform API on your behalf' },
 };
 
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

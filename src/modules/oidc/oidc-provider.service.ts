@@ -110,7 +110,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
         const routes = [Reflect.getMetadata(PATH_METADATA, handler) ?? '/'].flat() as string[];
         for (const path of bases.flatMap((b) => routes.map((r) => join(b, r)))) {
           if (!path.startsWith(`${MOUNT}/`)) continue;
-          const segment = path.slice(MOUNT.length + 1).split('/')[0]!;
+          const segment = path.slice(MOUNT.length + 1).split('/')[0];
           if (segment.startsWith(':') || segment === '*') throw new Error(`a Nest route may not capture every path below ${MOUNT}: ${path}`);
           this.nestSegments.add(segment);
         }

@@ -23,7 +23,7 @@ const REWRITTEN = new Map([
 export function decodeBasic(header: string): { id: string; secret: string } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
   if (!match) return undefined;
-  const text = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const text = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = text.indexOf(':');
   if (colon < 0) return undefined;
   // RFC 6749 2.3.1: both parts are form-urlencoded before Basic encoding.

@@ -117,7 +117,7 @@ export class SigningKeysService implements OnModuleInit {
     for (const row of rows) {
       const key = await importJWK(row.privateJwk as JWK, row.alg);
       const verifyKey = row.publicJwk ? await importJWK(row.publicJwk as JWK, row.alg) : key;
-      keys.set(row.kid, { kid: row.kid, use: row.use, alg: row.alg, key, verifyKey, publicJwk: row.publicJwk as JWK | null, retired: row.retired });
+      keys.set(row.kid, { kid: row.kid, use: row.use, alg: row.alg, key, verifyKey, publicJwk: row.publicJwk, retired: row.retired });
     }
     this.keys = keys;
     this.loadedAt = Date.now();
