@@ -26,7 +26,12 @@ const env = {
 };
 const { child } = await startServer(env);
 const base = `http://127.0.0.1:${port}`;
-const summary = (r) => ({ requestsPerSecond: r.requests.average, latencyMs: { p50: r.latency.p50, p99: r.latency.p99 }, non2xx: r.non2xx, errors: r.errors });
+const summary = (r) => ({
+  requestsPerSecond: r.requests.average,
+  latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
 try {
   const signInBody = JSON.stringify({ username: 'bench', password });
   const signIn = await autocannon({
@@ -38,7 +43,9 @@ try {
     duration,
   });
 
-  const session = await (await fetch(`${base}/api/v1/sign/in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signInBody })).json();
+  const session = await (
+    await fetch(`${base}/api/v1/sign/in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signInBody })
+  ).json();
   let last = 0;
   const whoami = await autocannon({
     url: `${base}/api/v1${SIGNED_PATH}`,
@@ -52,7 +59,11 @@ try {
           last = Math.max(Date.now() * 1000, last + 1);
           const nonce = String(last);
           const signature = createHmac('sha256', session.secret).update(`${SIGNED_PATH}${nonce}null`).digest('hex');
-          return { ...req, headers: { 'content-type': 'application/json', Session: session.session, Nonce: nonce, Signature: signature }, body: 'null' };
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', Session: session.session, Nonce: nonce, Signature: signature },
+            body: 'null',
+          };
         },
       },
     ],

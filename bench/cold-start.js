@@ -22,7 +22,16 @@ for (let i = 0; i < runs; i++) {
     await rm(dir, { recursive: true, force: true });
   }
 }
-const summary = (xs) => ({ runs: xs.map((x) => Math.round(x)), medianMs: Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]) });
-const result = { benchmark: 'cold start, embedded database', date: new Date().toISOString(), machine: machine(), freshDataDir: summary(fresh), existingDataDir: summary(existing) };
+const summary = (xs) => ({
+  runs: xs.map((x) => Math.round(x)),
+  medianMs: Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]),
+});
+const result = {
+  benchmark: 'cold start, embedded database',
+  date: new Date().toISOString(),
+  machine: machine(),
+  freshDataDir: summary(fresh),
+  existingDataDir: summary(existing),
+};
 console.log(JSON.stringify(result, null, 2));
 await writeFile(path.join('bench', 'results', `cold-start-${Date.now()}.json`), JSON.stringify(result, null, 2));

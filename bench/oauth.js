@@ -17,14 +17,35 @@ const basic = `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString('ba
 const body = 'grant_type=client_credentials&scope=api';
 
 const load = (url) =>
-  autocannon({ url, method: 'POST', connections, duration, headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body });
-const summary = (r) => ({ requestsPerSecond: r.requests.average, latencyMs: { p50: r.latency.p50, p99: r.latency.p99 }, non2xx: r.non2xx, errors: r.errors });
+  autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration,
+    headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+const summary = (r) => ({
+  requestsPerSecond: r.requests.average,
+  latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
 
 async function bareProvider() {
   const port = await freePort();
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const provider = new Provider(`http://127.0.0.1:${port}`, {
-    clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api' }],
+    clients: [
+      {
+        client_id: CLIENT.id,
+        client_secret: CLIENT.secret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        scope: 'api',
+      },
+    ],
     jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'bench', alg: 'ES256', use: 'sig' }] },
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
     scopes: ['api'],
@@ -35,7 +56,13 @@ async function bareProvider() {
         enabled: true,
         defaultResource: () => AUDIENCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ audience: AUDIENCE, scope: 'api', accessTokenFormat: 'jwt', accessTokenTTL: 86_400, jwt: { sign: { alg: 'ES256' } } }),
+        getResourceServerInfo: () => ({
+          audience: AUDIENCE,
+          scope: 'api',
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 86_400,
+          jwt: { sign: { alg: 'ES256' } },
+        }),
       },
     },
   });

@@ -47,7 +47,14 @@ async function token(username, password) {
   const res = await fetch(`${base}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', client_id: CLIENT.id, client_secret: CLIENT.secret, username, password, scope: 'api' }),
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: CLIENT.id,
+      client_secret: CLIENT.secret,
+      username,
+      password,
+      scope: 'api',
+    }),
   });
   if (!res.ok) throw new Error(`token: ${res.status} ${await res.text()}`);
   return (await res.json()).access_token;
@@ -67,21 +74,35 @@ async function seed(from, to) {
             (SELECT id FROM app_user WHERE username = 'bench') u`,
     [from, to],
   );
-  await db.query(`INSERT INTO object_state (object_id, state_id, valid_from) SELECT id, state_id, created FROM object WHERE id >= $1 AND id < $2`, [from, to]);
-  await db.query(`INSERT INTO document (id, area_id) SELECT id, (SELECT id FROM area WHERE code = 'default') FROM object WHERE id >= $1 AND id < $2`, [from, to]);
+  await db.query(
+    `INSERT INTO object_state (object_id, state_id, valid_from) SELECT id, state_id, created FROM object WHERE id >= $1 AND id < $2`,
+    [from, to],
+  );
+  await db.query(
+    `INSERT INTO document (id, area_id) SELECT id, (SELECT id FROM area WHERE code = 'default') FROM object WHERE id >= $1 AND id < $2`,
+    [from, to],
+  );
   await db.query(
     `INSERT INTO client (id, code, fullname, lastname, firstname, info)
      SELECT i, 'b' || i, 'Client ' || i, 'Lastname' || (i % ${LASTNAMES}), 'Name' || (i % 97), jsonb_build_object('n', i % 100)
        FROM generate_series($1::bigint, $2::bigint - 1) i`,
     [from, to],
   );
-  await db.query(`INSERT INTO acl_object (object_id, user_id, allow) SELECT id, owner_id, 'sud' FROM object WHERE id >= $1 AND id < $2`, [from, to]);
+  await db.query(`INSERT INTO acl_object (object_id, user_id, allow) SELECT id, owner_id, 'sud' FROM object WHERE id >= $1 AND id < $2`, [
+    from,
+    to,
+  ]);
   await db.query('COMMIT');
   await db.query(`SELECT setval(pg_get_serial_sequence('object', 'id'), $1)`, [to]);
   return Math.round(performance.now() - t0);
 }
 
-const summary = (r) => ({ requestsPerSecond: r.requests.average, latencyMs: { p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99 }, non2xx: r.non2xx, errors: r.errors });
+const summary = (r) => ({
+  requestsPerSecond: r.requests.average,
+  latencyMs: { p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99 },
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
 
 /** Exact percentiles of `count` requests sent one after another (autocannon reports no p95). */
 async function sequential(count, send) {
@@ -97,7 +118,12 @@ async function sequential(count, send) {
   const at = (q) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] * 10) / 10;
   return { requests: count, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
-const result = { machine: machine(), database: `PostgreSQL ${(await db.query('SHOW server_version')).rows[0].server_version}`, connections, durationSeconds: duration };
+const result = {
+  machine: machine(),
+  database: `PostgreSQL ${(await db.query('SHOW server_version')).rows[0].server_version}`,
+  connections,
+  durationSeconds: duration,
+};
 try {
   const seedBatch = 100_000;
   let seeded = 1_000_000_000; // far above the ids the app hands out itself
@@ -124,13 +150,22 @@ try {
         setupRequest: (req) => {
           const id = start + Math.floor(Math.random() * forActions);
           const action = i++ % 2 === 0 ? 'enable' : 'disable';
-          return { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ id, action }) };
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+            body: JSON.stringify({ id, action }),
+          };
         },
       },
     ],
   });
   const refused = Object.entries(actions.statusCodeStats ?? {}).reduce((n, [code, s]) => (code === '409' ? n + s.count : n), 0);
-  result.actions = { objects: forActions, ...summary(actions), refused409: refused, note: 'enable on an enabled (or disable on a disabled) object is a 409: refused by the engine, counted apart' };
+  result.actions = {
+    objects: forActions,
+    ...summary(actions),
+    refused409: refused,
+    note: 'enable on an enabled (or disable on a disabled) object is a 409: refused by the engine, counted apart',
+  };
 
   await grow(forList);
   // An operator: sees the class's clients through the access filter (administrators would skip it).
@@ -140,7 +175,9 @@ try {
     body: JSON.stringify({ username: 'benchop', password: 'bench-operator-password' }),
   });
   if (!signUp.ok) throw new Error(`sign up: ${signUp.status}`);
-  await db.query(`UPDATE user_group_member SET group_id = (SELECT id FROM user_group WHERE code = 'operator') WHERE user_id = (SELECT id FROM app_user WHERE username = 'benchop')`);
+  await db.query(
+    `UPDATE user_group_member SET group_id = (SELECT id FROM user_group WHERE code = 'operator') WHERE user_id = (SELECT id FROM app_user WHERE username = 'benchop')`,
+  );
   const operatorToken = await token('benchop', 'bench-operator-password');
   const listBody = {
     search: [
@@ -151,7 +188,11 @@ try {
     orderby: ['created DESC'],
     reclimit: 50,
   };
-  const probe = await fetch(`${base}/api/v1/client/list`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` }, body: JSON.stringify(listBody) });
+  const probe = await fetch(`${base}/api/v1/client/list`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
+    body: JSON.stringify(listBody),
+  });
   const rows = await probe.json();
   if (!probe.ok) throw new Error(`list: ${probe.status} ${JSON.stringify(rows)}`);
   const list = await autocannon({
@@ -165,7 +206,11 @@ try {
   // One request at a time: the latency of a list on an otherwise idle server (with 32 connections most of
   // it is queueing), exact percentiles.
   const single = await sequential(Number(process.env.LIST_SAMPLES ?? 500), () =>
-    fetch(`${base}/api/v1/client/list`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` }, body: JSON.stringify(listBody) }),
+    fetch(`${base}/api/v1/client/list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
+      body: JSON.stringify(listBody),
+    }),
   );
   result.list = { objects: forList, rowsAnswered: rows.length, body: listBody, ...summary(list), oneAtATimeMs: single };
   result.seedMsPer100k = seedMs;

@@ -5,7 +5,9 @@ export class CreateRefreshToken1795367821726 implements MigrationInterface {
   name = 'CreateRefreshToken1795367821726';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE "refresh_token" ("token_hash" character(64) NOT NULL, "family" uuid NOT NULL, "session_id" bigint NOT NULL, "client_id" character varying(100) NOT NULL, "scope" text, "created" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires" TIMESTAMP WITH TIME ZONE NOT NULL, "rotated" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_f0812282fad2e352cdaf83ef0a9" PRIMARY KEY ("token_hash"))`);
+    await q.query(
+      `CREATE TABLE "refresh_token" ("token_hash" character(64) NOT NULL, "family" uuid NOT NULL, "session_id" bigint NOT NULL, "client_id" character varying(100) NOT NULL, "scope" text, "created" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires" TIMESTAMP WITH TIME ZONE NOT NULL, "rotated" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_f0812282fad2e352cdaf83ef0a9" PRIMARY KEY ("token_hash"))`,
+    );
     await q.query(`CREATE INDEX "ix_refresh_token_expires" ON "refresh_token"  ("expires") `);
     await q.query(`CREATE INDEX "ix_refresh_token_family" ON "refresh_token"  ("family") `);
   }

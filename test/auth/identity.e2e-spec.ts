@@ -28,7 +28,15 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     expect(res.body).toEqual({ id: expect.any(Number), userid: expect.any(Number) });
     // Seed 002: signing up creates the client document, owned by the new account, code = login.
     const client = await signedPost(t, admin, '/client/get', { id: res.body.id });
-    expect(client.body).toMatchObject({ code: 'ivan', userId: res.body.userid, owner: res.body.userid, fullname: 'Иван Иванов', lastname: 'Иванов', statecode: 'created', typecode: 'physical' });
+    expect(client.body).toMatchObject({
+      code: 'ivan',
+      userId: res.body.userid,
+      owner: res.body.userid,
+      fullname: 'Иван Иванов',
+      lastname: 'Иванов',
+      statecode: 'created',
+      typecode: 'physical',
+    });
   });
   afterAll(() => t.close());
 
@@ -46,7 +54,9 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     }
     const res = await t.http.post('/api/v1/sign/in').send({ username: 'ivan', password: 'wrong' });
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: { code: 401, message: 'Вход в систему невозможен. Проверьте правильность имени пользователя и повторите ввод пароля.' } });
+    expect(res.body).toEqual({
+      error: { code: 401, message: 'Вход в систему невозможен. Проверьте правильность имени пользователя и повторите ввод пароля.' },
+    });
     const en = await t.http.post('/api/v1/sign/in').set('Accept-Language', 'en').send({ username: 'nobody', password: 'x' });
     expect(en.body.error.message).toBe('Sign in failed. Check the user name and enter the password again.');
   });
@@ -55,10 +65,33 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     const s = await signIn(t, { username: 'ivan', password: 'ivan-password' });
     const res = await signedPost(t, s, '/whoami');
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body)).toEqual(['id', 'userid', 'suid', 'admin', 'profile', 'name', 'email', 'phone', 'session', 'locale', 'area', 'interface']);
+    expect(Object.keys(res.body)).toEqual([
+      'id',
+      'userid',
+      'suid',
+      'admin',
+      'profile',
+      'name',
+      'email',
+      'phone',
+      'session',
+      'locale',
+      'area',
+      'interface',
+    ]);
     expect(res.body).toMatchObject({
       admin: false,
-      profile: { username: 'ivan', email: 'ivan@example.com', phone: '+79001234567', locale: 'ru', area: 'default', interface: 'I:1:0:0', status: 'active', state: 'online', system: 'no' },
+      profile: {
+        username: 'ivan',
+        email: 'ivan@example.com',
+        phone: '+79001234567',
+        locale: 'ru',
+        area: 'default',
+        interface: 'I:1:0:0',
+        status: 'active',
+        state: 'online',
+        system: 'no',
+      },
       name: { name: 'Иван Иванов', short: 'Иван', first: 'Иван', last: 'Иванов' },
       session: { code: s.session },
       locale: { code: 'ru', name: 'Русский' },
@@ -94,7 +127,9 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     expect(locked.body.error.message).toMatch(/заблокирована/);
     const [row] = await ds.query(`SELECT status, input_error, input_error_all FROM app_user WHERE username = 'petr'`);
     expect(row).toEqual({ status: 'locked', input_error: 3, input_error_all: 3 });
-    const log = await ds.query(`SELECT e.type, e.code FROM event_log e JOIN app_user u ON u.id = e.user_id WHERE u.username = 'petr' AND e.category = 'auth' ORDER BY e.id`);
+    const log = await ds.query(
+      `SELECT e.type, e.code FROM event_log e JOIN app_user u ON u.id = e.user_id WHERE u.username = 'petr' AND e.category = 'auth' ORDER BY e.id`,
+    );
     expect(log.map((l: { type: string }) => l.type)).toEqual(['W', 'W', 'W', 'E', 'W']);
     // The lock period passes.
     await ds.query(`UPDATE app_user SET lock_date = now() - interval '11 minutes' WHERE username = 'petr'`);
@@ -106,14 +141,21 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
   it('session_limit closes the oldest open sessions', async () => {
     await signedPost(t, admin, '/sign/up', { username: 'olga', password: 'olga-password' });
     await ds.query(`UPDATE app_user SET session_limit = 2 WHERE username = 'olga'`);
-    const [a, b, c] = [await signIn(t, { username: 'olga', password: 'olga-password' }), await signIn(t, { username: 'olga', password: 'olga-password' }), await signIn(t, { username: 'olga', password: 'olga-password' })];
+    const [a, b, c] = [
+      await signIn(t, { username: 'olga', password: 'olga-password' }),
+      await signIn(t, { username: 'olga', password: 'olga-password' }),
+      await signIn(t, { username: 'olga', password: 'olga-password' }),
+    ];
     const authorized = async (s: Signed) => (await t.http.post('/api/v1/authorize').send({ session: s.session })).body.authorized;
     expect([await authorized(a), await authorized(b), await authorized(c)]).toEqual([false, true, true]);
   });
 
   it('sign out (one, then all) makes signatures and tokens fail', async () => {
     const tokens = t.app.get(TokenService);
-    const [a, b] = [await signIn(t, { username: 'ivan', password: 'ivan-password' }), await signIn(t, { username: 'ivan', password: 'ivan-password' })];
+    const [a, b] = [
+      await signIn(t, { username: 'ivan', password: 'ivan-password' }),
+      await signIn(t, { username: 'ivan', password: 'ivan-password' }),
+    ];
     const [row] = await ds.query('SELECT user_id FROM session WHERE code = $1', [b.session]);
     const { token } = await tokens.issueAccessToken({ userId: row.user_id, session: b.session });
     expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${token}`)).status).toBe(200);
@@ -154,7 +196,8 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     const after = await tokens.issueAccessToken({ userId: row.user_id, session: s.session });
     const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid;
     expect([kidOf(before.token), kidOf(after.token)]).toEqual([oldKid, newKid]);
-    for (const token of [before.token, after.token]) expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    for (const token of [before.token, after.token])
+      expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     expect((await t.http.get('/oauth2/jwks')).body.keys.map((k: { kid: string }) => k.kid).sort()).toEqual([oldKid, newKid].sort());
   });
 
@@ -165,7 +208,14 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     expect(code.body.code).toHaveLength(64);
     expect((await t.http.post('/api/v1/authenticate').send({ session: s.session, secret: 'wrong' })).status).toBe(401);
     expect((await t.http.post('/api/v1/authorize').send({ session: s.session })).body).toEqual({ authorized: true, message: 'Успешно.' });
-    expect((await t.http.post('/api/v1/authorize').set('Accept-Language', 'en').send({ session: '0'.repeat(40) })).body).toEqual({
+    expect(
+      (
+        await t.http
+          .post('/api/v1/authorize')
+          .set('Accept-Language', 'en')
+          .send({ session: '0'.repeat(40) })
+      ).body,
+    ).toEqual({
       authorized: false,
       message: 'The session does not exist or is closed.',
     });
@@ -186,7 +236,9 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     expect((await signedPost(t, s, '/session/set/interface', { code: 'I:1:0:1' })).status).toBe(403);
     expect((await signedPost(t, s, '/session/set/area', { code: 'root' })).status).toBe(403);
     expect((await signedPost(t, s, '/session/set/area', { code: 'nowhere' })).status).toBe(404);
-    expect((await signedPost(t, s, '/session/set/oper_date', { oper_date: '2020-08-12T00:00:00Z' })).body.oper_date).toBe('2020-08-12T00:00:00.000Z');
+    expect((await signedPost(t, s, '/session/set/oper_date', { oper_date: '2020-08-12T00:00:00Z' })).body.oper_date).toBe(
+      '2020-08-12T00:00:00.000Z',
+    );
     expect((await signedPost(t, s, '/session/set/oper_date', { oper_date: null })).body).toEqual({ oper_date: null });
     expect((await signedPost(t, s, '/locale')).body.map((l: { code: string }) => l.code)).toEqual(['ru', 'en']);
   });
@@ -195,8 +247,12 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     const before = await users();
     const dup = await signedPost(t, admin, '/sign/up', { username: 'ivan2', password: 'password-2', email: 'ivan@example.com' });
     expect(dup.status).toBe(400);
-    expect(dup.body).toEqual({ error: { code: 400, message: 'Учётная запись с электронным адресом "ivan@example.com" уже зарегистрирована.' } });
-    expect((await signedPost(t, admin, '/sign/up', { username: 'IVAN', password: 'password-2' })).body.error.message).toBe('Учётная запись "IVAN" уже существует.');
+    expect(dup.body).toEqual({
+      error: { code: 400, message: 'Учётная запись с электронным адресом "ivan@example.com" уже зарегистрирована.' },
+    });
+    expect((await signedPost(t, admin, '/sign/up', { username: 'IVAN', password: 'password-2' })).body.error.message).toBe(
+      'Учётная запись "IVAN" уже существует.',
+    );
     for (const body of [
       {},
       { username: 'x' },
@@ -251,7 +307,9 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     expect((await t.http.post('/api/v1/whoami').set('Authorization', renewed.body.token)).status).toBe(200);
 
     expect((await t.http.get('/api/v1.0/login').set('Authorization', await sign(86_400 + 60))).status).toBe(401);
-    expect((await t.http.get('/api/v1.0/login').set('Authorization', await sign(60, new TextEncoder().encode('x'.repeat(32))))).status).toBe(401);
+    expect(
+      (await t.http.get('/api/v1.0/login').set('Authorization', await sign(60, new TextEncoder().encode('x'.repeat(32))))).status,
+    ).toBe(401);
     await ds.query(`UPDATE session SET closed = now() WHERE code = $1`, [payload.sid]);
     expect((await t.http.get('/api/v1.0/login').set('Authorization', insideGrace)).status).toBe(401);
   });

@@ -15,7 +15,14 @@ describe('Swagger UI in a browser', () => {
     t = await startTestApp();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -30,9 +37,9 @@ describe('Swagger UI in a browser', () => {
     await page.goto(`${t.baseUrl}/docs`);
     await page.locator('.opblock').first().waitFor();
 
-    await expect.poll(() => page.locator('.opblock-summary-path').allInnerTexts()).toEqual(
-      expect.arrayContaining(['/api/v1/ping', '/api/v1/time', '/health', '/health/ready']),
-    );
+    await expect
+      .poll(() => page.locator('.opblock-summary-path').allInnerTexts())
+      .toEqual(expect.arrayContaining(['/api/v1/ping', '/api/v1/time', '/health', '/health/ready']));
     expect(await page.locator('.information-container .title').innerText()).toContain('Platform API');
     expect(await page.locator('button.authorize').count()).toBe(1);
 

@@ -39,7 +39,9 @@ describe('list query language on PostgreSQL', () => {
     db = await testDatabase();
     ds = new DataSource({ type: 'postgres', url: db.url, poolSize: 2 });
     await ds.initialize();
-    await ds.query(`CREATE TABLE lq_probe (id int PRIMARY KEY, label text, amount numeric, active boolean, created timestamptz, data jsonb)`);
+    await ds.query(
+      `CREATE TABLE lq_probe (id int PRIMARY KEY, label text, amount numeric, active boolean, created timestamptz, data jsonb)`,
+    );
     await ds.query(`INSERT INTO lq_probe VALUES
       (1, 'alpha', 10.5, true,  '2020-08-10T12:00:00Z', '{"kind": "a", "tags": ["x"]}'),
       (2, 'beta',  20,   false, '2020-08-11T12:00:00Z', '{"kind": "b", "tags": ["y"]}'),
@@ -113,7 +115,15 @@ describe('list query language on PostgreSQL', () => {
     expect(await qb.getRawOne()).toEqual({ n: 3 });
 
     const rows = ds.createQueryBuilder().from('lq_probe', 'p');
-    applyListQuery(rows, parseListQuery({ fields: ['id', 'label'], search: [{ field: 'id', valarr: [1, 2, 3] }], orderby: ['id DESC'], reclimit: 2 }, COLUMNS, LIMITS), COLUMNS);
+    applyListQuery(
+      rows,
+      parseListQuery(
+        { fields: ['id', 'label'], search: [{ field: 'id', valarr: [1, 2, 3] }], orderby: ['id DESC'], reclimit: 2 },
+        COLUMNS,
+        LIMITS,
+      ),
+      COLUMNS,
+    );
     expect(await rows.getRawMany()).toEqual([
       { id: 3, label: 'gamma' },
       { id: 2, label: 'beta' },

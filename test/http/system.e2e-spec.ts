@@ -38,7 +38,8 @@ describe('connection test, server time, health, docs', () => {
     expect(res.body.paths['/api/v1/time']).toHaveProperty('get');
     const schemes = res.body.components.securitySchemes;
     expect(schemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-    for (const header of ['Session', 'Nonce', 'Signature']) expect(schemes[header]).toMatchObject({ type: 'apiKey', in: 'header', name: header });
+    for (const header of ['Session', 'Nonce', 'Signature'])
+      expect(schemes[header]).toMatchObject({ type: 'apiKey', in: 'header', name: header });
     expect(res.body.tags.map((tag: { name: string }) => tag.name)).toContain('system');
   });
 

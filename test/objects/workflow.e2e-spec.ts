@@ -18,7 +18,9 @@ const seen = { handler: [] as string[], events: [] as DomainEvent[], crashOn: nu
 class ClientEnableHandler implements WorkflowEventHandler {
   async handle(ctx: WorkflowContext): Promise<void> {
     seen.handler.push(ctx.object.id);
-    await ctx.manager.query(`INSERT INTO event_log (type, code, category, text, object_id) VALUES ('M', 9999, 'test', 'handler ran', $1)`, [ctx.object.id]);
+    await ctx.manager.query(`INSERT INTO event_log (type, code, category, text, object_id) VALUES ('M', 9999, 'test', 'handler ran', $1)`, [
+      ctx.object.id,
+    ]);
     ctx.result.checked = true;
     if (ctx.form.veto === true) throw new DomainError('BAD_REQUEST', 'vetoed by the test handler');
   }
@@ -64,7 +66,11 @@ describe('objects and workflow', () => {
   });
 
   const newClient = async (s: Signed, body: Record<string, unknown> = {}) => {
-    const res = await post(s, '/client/set', { code: `c${Math.random().toString(36).slice(2, 10)}`, name: { name: 'Test Client' }, ...body });
+    const res = await post(s, '/client/set', {
+      code: `c${Math.random().toString(36).slice(2, 10)}`,
+      name: { name: 'Test Client' },
+      ...body,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as Record<string, unknown> & { id: number };
   };
@@ -72,19 +78,43 @@ describe('objects and workflow', () => {
   const drain = () => t.app.get(OutboxDispatcher).drain();
 
   it('catalogues: essences, the class tree, state types, states, actions, types', async () => {
-    expect((await post(admin, '/essence', { fields: ['code'] })).body.map((e: { code: string }) => e.code)).toEqual(['object', 'document', 'reference', 'address', 'client', 'calendar']);
+    expect((await post(admin, '/essence', { fields: ['code'] })).body.map((e: { code: string }) => e.code)).toEqual([
+      'object',
+      'document',
+      'reference',
+      'address',
+      'client',
+      'calendar',
+    ]);
     const classes = (await post(admin, '/class')).body as { code: string; abstract: boolean; level: number }[];
     expect(classes.find((c) => c.code === 'client')).toMatchObject({ abstract: false, level: 2, essencecode: 'client' });
     expect(classes.find((c) => c.code === 'document')).toMatchObject({ abstract: true });
-    expect((await post(admin, '/state/type')).body.map((s: { code: string }) => s.code)).toEqual(['created', 'enabled', 'disabled', 'deleted']);
+    expect((await post(admin, '/state/type')).body.map((s: { code: string }) => s.code)).toEqual([
+      'created',
+      'enabled',
+      'disabled',
+      'deleted',
+    ]);
     expect((await post(admin, '/action', { fields: ['code'] })).body).toHaveLength(18);
-    expect((await post(admin, '/client/type', { fields: ['code'] })).body).toEqual([{ code: 'entity' }, { code: 'physical' }, { code: 'individual' }]);
+    expect((await post(admin, '/client/type', { fields: ['code'] })).body).toEqual([
+      { code: 'entity' },
+      { code: 'physical' },
+      { code: 'individual' },
+    ]);
     expect((await post(admin, '/essence', { fields: ['nope'] })).status).toBe(400);
   });
 
   it('a new client is in state created; method/get answers the seed’s two methods for enabled', async () => {
     const client = await newClient(admin, { type: 'entity', name: { name: 'ООО Ромашка', short: 'Ромашка' }, phone: { mobile: '+7900' } });
-    expect(client).toMatchObject({ statecode: 'created', classcode: 'client', essencecode: 'client', typecode: 'entity', fullname: 'ООО Ромашка', shortname: 'Ромашка', phone: { mobile: '+7900' } });
+    expect(client).toMatchObject({
+      statecode: 'created',
+      classcode: 'client',
+      essencecode: 'client',
+      typecode: 'entity',
+      fullname: 'ООО Ромашка',
+      shortname: 'Ромашка',
+      phone: { mobile: '+7900' },
+    });
     const methods = await post(admin, '/method/get', { classcode: 'client', statecode: 'enabled' });
     expect(methods.status).toBe(200);
     expect(methods.body).toEqual([
@@ -96,7 +126,11 @@ describe('objects and workflow', () => {
     // The seed's own request: a form body with a bearer token.
     const [session] = await ds.query(`SELECT user_id AS "userId" FROM session WHERE code = $1`, [admin.session]);
     const { token } = await t.app.get(TokenService).issueAccessToken({ userId: session.userId, session: admin.session });
-    const form = await t.http.post('/api/v1/method/get').set('Authorization', `Bearer ${token}`).type('form').send('classcode=client&statecode=enabled');
+    const form = await t.http
+      .post('/api/v1/method/get')
+      .set('Authorization', `Bearer ${token}`)
+      .type('form')
+      .send('classcode=client&statecode=enabled');
     expect(form.status).toBe(200);
     expect(form.body).toEqual(methods.body);
   });
@@ -183,7 +217,13 @@ describe('objects and workflow', () => {
     const { id } = await newClient(admin);
     await drain();
     seen.events = [];
-    const count = async () => (await ds.query(`SELECT (SELECT count(*) FROM object_state WHERE object_id = $1)::int AS h, (SELECT count(*) FROM event_log WHERE object_id = $1)::int AS l, (SELECT count(*) FROM outbox WHERE payload->>'object' = $2)::int AS o`, [id, String(id)]))[0];
+    const count = async () =>
+      (
+        await ds.query(
+          `SELECT (SELECT count(*) FROM object_state WHERE object_id = $1)::int AS h, (SELECT count(*) FROM event_log WHERE object_id = $1)::int AS l, (SELECT count(*) FROM outbox WHERE payload->>'object' = $2)::int AS o`,
+          [id, String(id)],
+        )
+      )[0];
     const before = await count();
     const vetoed = await post(admin, '/action/run', { id, action: 'enable', form: { veto: true } });
     expect(vetoed.status).toBe(400);
@@ -203,7 +243,11 @@ describe('objects and workflow', () => {
     seen.events = [];
     const ids = [(await newClient(admin)).id, (await newClient(admin)).id, (await newClient(admin)).id];
     await post(admin, '/action/run', { id: ids[0], action: 'enable', form: { veto: true } });
-    const batch = await post(admin, '/action/run', [{ id: ids[0], action: 'enable' }, { id: ids[1], action: 'disable' }, { id: ids[2], action: 'restore' }]);
+    const batch = await post(admin, '/action/run', [
+      { id: ids[0], action: 'enable' },
+      { id: ids[1], action: 'disable' },
+      { id: ids[2], action: 'restore' },
+    ]);
     expect(batch.status).toBe(409);
     for (const id of ids) await post(admin, '/action/run', { id, action: 'disable' });
     const pending = await ds.query(`SELECT event_id AS "eventId" FROM outbox WHERE processed_at IS NULL ORDER BY id`);
@@ -220,10 +264,15 @@ describe('objects and workflow', () => {
 
   it('50 concurrent conflicting actions on one object leave a history without gaps or overlaps', async () => {
     const { id } = await newClient(admin);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => post(admin, '/action/run', { id, action: i % 2 === 0 ? 'enable' : 'disable' })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => post(admin, '/action/run', { id, action: i % 2 === 0 ? 'enable' : 'disable' })),
+    );
     expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     // As text: microseconds matter (a JS Date would round them away).
-    const history = await ds.query(`SELECT valid_from::text AS "from", valid_to::text AS "to" FROM object_state WHERE object_id = $1 ORDER BY valid_from`, [id]);
+    const history = await ds.query(
+      `SELECT valid_from::text AS "from", valid_to::text AS "to" FROM object_state WHERE object_id = $1 ORDER BY valid_from`,
+      [id],
+    );
     expect(history.length).toBe(1 + results.filter((r) => r.status === 200).length);
     for (let i = 1; i < history.length; i++) expect(history[i].from).toBe(history[i - 1].to);
     expect(history.at(-1).to).toBe('infinity');
@@ -231,15 +280,20 @@ describe('objects and workflow', () => {
 
   it('client list and count: search with every compare, filter, orderby, reclimit, recoffset', async () => {
     const tag = `L${Date.now()}`;
-    for (const [i, name] of ['Альфа', 'Бета', 'Гамма', 'Дельта'].entries()) await newClient(admin, { code: `${tag}-${i}`, name: { name, last: i % 2 ? 'Odd' : null }, info: { n: i } });
+    for (const [i, name] of ['Альфа', 'Бета', 'Гамма', 'Дельта'].entries())
+      await newClient(admin, { code: `${tag}-${i}`, name: { name, last: i % 2 ? 'Odd' : null }, info: { n: i } });
     const list = async (body: Record<string, unknown>) => {
       const res = await post(admin, '/client/list', body);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return res.body as Record<string, unknown>[];
     };
     const mine = { field: 'code', compare: 'LKE', value: `${tag}-%` };
-    expect(await list({ search: [mine], fields: ['code'], orderby: ['code DESC'], reclimit: 2, recoffset: 1 })).toEqual([{ code: `${tag}-2` }, { code: `${tag}-1` }]);
-    const codes = async (cond: Record<string, unknown>) => (await list({ search: [mine, cond], fields: ['code'], orderby: ['code'] })).map((r) => String(r.code).slice(-1));
+    expect(await list({ search: [mine], fields: ['code'], orderby: ['code DESC'], reclimit: 2, recoffset: 1 })).toEqual([
+      { code: `${tag}-2` },
+      { code: `${tag}-1` },
+    ]);
+    const codes = async (cond: Record<string, unknown>) =>
+      (await list({ search: [mine, cond], fields: ['code'], orderby: ['code'] })).map((r) => String(r.code).slice(-1));
     expect(await codes({ field: 'fullname', compare: 'EQL', value: 'Бета' })).toEqual(['1']);
     expect(await codes({ field: 'fullname', compare: 'NEQ', value: 'Бета' })).toEqual(['0', '2', '3']);
     expect(await codes({ field: 'code', compare: 'LSS', value: `${tag}-1` })).toEqual(['0']);
@@ -261,7 +315,11 @@ describe('objects and workflow', () => {
     const mk = async (username: string, groups?: string[]) => {
       const res = await post(admin, '/sign/up', { username, password: `${username}-password` });
       expect(res.status).toBe(200);
-      if (groups) await ds.query(`UPDATE user_group_member SET group_id = (SELECT id FROM user_group WHERE code = $2) WHERE user_id = $1`, [res.body.userid, groups[0]]);
+      if (groups)
+        await ds.query(`UPDATE user_group_member SET group_id = (SELECT id FROM user_group WHERE code = $2) WHERE user_id = $1`, [
+          res.body.userid,
+          groups[0],
+        ]);
       return { ...(await signIn(t, { username, password: `${username}-password` })), clientId: res.body.id as number };
     };
     const alice = await mk(`alice${Date.now()}`);
@@ -289,13 +347,18 @@ describe('objects and workflow', () => {
     const olgaIds = (await post(olga, '/client/list', { fields: ['id'] })).body.map((r: { id: number }) => r.id);
     expect(olgaIds).toEqual(expect.arrayContaining([own.id, others.id]));
     // A document in another area is out of sight, also for the operator.
-    await ds.query(`INSERT INTO area (parent_id, type, code, name) SELECT id, 'department', 'elsewhere', 'Elsewhere' FROM area WHERE code = 'root'`);
+    await ds.query(
+      `INSERT INTO area (parent_id, type, code, name) SELECT id, 'department', 'elsewhere', 'Elsewhere' FROM area WHERE code = 'root'`,
+    );
     await ds.query(`UPDATE document SET area_id = (SELECT id FROM area WHERE code = 'elsewhere') WHERE id = $1`, [others.id]);
     expect((await post(olga, '/client/get', { id: others.id })).status).toBe(404);
     expect((await post(olga, '/client/list', { fields: ['id'] })).body.map((r: { id: number }) => r.id)).not.toContain(others.id);
     expect((await post(admin, '/client/get', { id: others.id })).status).toBe(200);
     // A deny mask on the class wins over the group's allow.
-    await ds.query(`INSERT INTO acl_class (class_id, user_id, deny) SELECT id, (SELECT user_id FROM session WHERE code = $1), 'c' FROM object_class WHERE code = 'client'`, [alice.session]);
+    await ds.query(
+      `INSERT INTO acl_class (class_id, user_id, deny) SELECT id, (SELECT user_id FROM session WHERE code = $1), 'c' FROM object_class WHERE code = 'client'`,
+      [alice.session],
+    );
     expect((await post(alice, '/client/set', { code: 'denied' })).status).toBe(403);
     expect((await post(olga, '/object/force/delete', { id: own.id })).status).toBe(403);
   });
@@ -315,7 +378,14 @@ describe('objects and workflow', () => {
 
     const cal = await post(admin, '/calendar/set', { code: 'ru-2027', name: 'Россия 2027', workdays: [1, 2, 3, 4, 5, 6] });
     expect(cal.status, JSON.stringify(cal.body)).toBe(200);
-    expect(cal.body).toMatchObject({ code: 'ru-2027', name: 'Россия 2027', statecode: 'created', essencecode: 'calendar', workdays: [1, 2, 3, 4, 5, 6], workhours: '09:00-18:00' });
+    expect(cal.body).toMatchObject({
+      code: 'ru-2027',
+      name: 'Россия 2027',
+      statecode: 'created',
+      essencecode: 'calendar',
+      workdays: [1, 2, 3, 4, 5, 6],
+      workhours: '09:00-18:00',
+    });
     expect((await post(admin, '/calendar/count', {})).body).toEqual({ count: 1 });
     expect((await post(admin, '/calendar/set', { code: 'ru-2027' })).status).toBe(400);
     expect((await post(admin, '/object/class', { id: cal.body.id })).body).toMatchObject({ code: 'calendar' });

@@ -22,25 +22,46 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
   let jwks: ReturnType<typeof createRemoteJWKSet>;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { ...IDENTITY_ENV, AUTH_LOCK_THRESHOLD: '3', BOOTSTRAP_CLIENT_ID: 'web', BOOTSTRAP_CLIENT_SECRET: SECRET, BOOTSTRAP_CLIENT_REDIRECT_URIS: CB } });
+    t = await startTestApp({
+      env: {
+        ...IDENTITY_ENV,
+        AUTH_LOCK_THRESHOLD: '3',
+        BOOTSTRAP_CLIENT_ID: 'web',
+        BOOTSTRAP_CLIENT_SECRET: SECRET,
+        BOOTSTRAP_CLIENT_REDIRECT_URIS: CB,
+      },
+    });
     issuer = new URL(`${t.baseUrl}/oauth2`);
     web = await client.discovery(issuer, 'web', SECRET, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
     jwks = createRemoteJWKSet(new URL(`${issuer.href}/jwks`));
     const admin = await signIn(t, ADMIN);
     expect((await signedPost(t, admin, '/sign/up', { ...USER, name: { name: 'Olga Ivanova' } })).status).toBe(200);
     const partner = await signedPost(t, admin, '/admin/client/create', {
-      client_id: 'partner', name: 'Partner <App>', redirect_uris: [CB], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+      client_id: 'partner',
+      name: 'Partner <App>',
+      redirect_uris: [CB],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
     });
     partnerSecret = partner.body.client_secret;
     const spa = await signedPost(t, admin, '/admin/client/create', {
-      client_id: 'spa', name: 'SPA', public: true, redirect_uris: [CB], grant_types: ['authorization_code', 'implicit'], response_types: ['code', 'token', 'code token'],
+      client_id: 'spa',
+      name: 'SPA',
+      public: true,
+      redirect_uris: [CB],
+      grant_types: ['authorization_code', 'implicit'],
+      response_types: ['code', 'token', 'code token'],
     });
     expect(spa.status).toBe(200);
   });
   afterAll(() => t.close());
 
   /** Opens the authorization URL and, when the login page shows, signs in. */
-  async function authorize(browser: TestBrowser, params: Record<string, string>, login: { username: string; password: string } | null = USER): Promise<Page> {
+  async function authorize(
+    browser: TestBrowser,
+    params: Record<string, string>,
+    login: { username: string; password: string } | null = USER,
+  ): Promise<Page> {
     const page = await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: 'web', redirect_uri: CB, ...params })}`);
     if (page.redirect || !login) return page;
     expect(page.status).toBe(200);
@@ -69,7 +90,16 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     const { verifier, challenge } = await pkce();
     const state = client.randomState();
     const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(web, { redirect_uri: CB, scope: 'openid profile email api', response_type: 'code', access_type: 'online', state, nonce, code_challenge: challenge, code_challenge_method: 'S256' });
+    const url = client.buildAuthorizationUrl(web, {
+      redirect_uri: CB,
+      scope: 'openid profile email api',
+      response_type: 'code',
+      access_type: 'online',
+      state,
+      nonce,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const login = await browser.get(url.href);
     expect(login.status).toBe(200);
     expect(login.html).toContain('name="password"');
@@ -79,7 +109,11 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     expect(done.redirect?.origin + done.redirect!.pathname).toBe(CB);
     expect(done.redirect!.searchParams.get('state')).toBe(state);
 
-    const tokens = await client.authorizationCodeGrant(web, done.redirect!, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    const tokens = await client.authorizationCodeGrant(web, done.redirect!, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
     expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 3600, session: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(tokens.refresh_token).toBeUndefined();
     const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: issuer.href, audience: 'web' });
@@ -104,13 +138,19 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     const rotated = await client.refreshTokenGrant(web, tokens.refresh_token!);
     expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
     expect(rotated.session).toBe(tokens.session);
-    const reuse = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    const reuse = await t.http
+      .post('/oauth2/token')
+      .auth('web', SECRET)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
     expect(reuse.body.error).toBe('invalid_grant');
     expect((await whoami(rotated.access_token)).status).toBe(401);
   });
 
   it('a third-party client shows the consent screen (escaped), exchanges with the secret in the body; deny redirects access_denied', async () => {
-    const partner = await client.discovery(issuer, 'partner', partnerSecret, client.ClientSecretPost(partnerSecret), { execute: [client.allowInsecureRequests] });
+    const partner = await client.discovery(issuer, 'partner', partnerSecret, client.ClientSecretPost(partnerSecret), {
+      execute: [client.allowInsecureRequests],
+    });
     const browser = new TestBrowser(t.baseUrl);
     const state = client.randomState();
     const consent = await authorize(browser, { client_id: 'partner', response_type: 'code', scope: 'openid email api', state });
@@ -128,12 +168,19 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     const form = formOf(asked);
     const denied = await denying.post(form.action.replace(/\/confirm$/, '/abort'), form.fields);
     expect(denied.redirect!.origin + denied.redirect!.pathname).toBe(CB);
-    expect(Object.fromEntries(denied.redirect!.searchParams)).toMatchObject({ code: '403', error: 'access_denied', error_description: 'Access denied.', state: 'xyz' });
+    expect(Object.fromEntries(denied.redirect!.searchParams)).toMatchObject({
+      code: '403',
+      error: 'access_denied',
+      error_description: 'Access denied.',
+      state: 'xyz',
+    });
   });
 
   it('login page: wrong password and a locked account show their messages; a form without its CSRF token is refused', async () => {
     const browser = new TestBrowser(t.baseUrl);
-    const page = await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: 'web', redirect_uri: CB, response_type: 'code', scope: 'api' })}`);
+    const page = await browser.get(
+      `/oauth2/authorize?${new URLSearchParams({ client_id: 'web', redirect_uri: CB, response_type: 'code', scope: 'api' })}`,
+    );
     const form = formOf(page);
     const forged = await browser.post(form.action, { login: 'locky', password: 'x' });
     expect(forged.status).toBe(403);
@@ -159,7 +206,13 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     const implicit = await authorizeAndConsent(browser, { client_id: 'spa', response_type: 'token', scope: 'api', state: 'c2FmZXR' });
     expect(implicit.redirect!.search).toBe('');
     const fragment = new URLSearchParams(implicit.redirect!.hash.slice(1));
-    expect(Object.fromEntries(fragment)).toMatchObject({ token_type: 'Bearer', expires_in: '3600', session: expect.stringMatching(/^[0-9a-f]{40}$/), state: 'c2FmZXR', access_token: expect.any(String) });
+    expect(Object.fromEntries(fragment)).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: '3600',
+      session: expect.stringMatching(/^[0-9a-f]{40}$/),
+      state: 'c2FmZXR',
+      access_token: expect.any(String),
+    });
     expect(fragment.has('code')).toBe(false);
     expect(fragment.has('refresh_token')).toBe(false);
     expect(fragment.has('id_token')).toBe(false);
@@ -173,9 +226,17 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     const browser = new TestBrowser(t.baseUrl);
     const done = await authorize(browser, { response_type: 'code token', scope: 'api', state: 'h1' });
     const fragment = new URLSearchParams(done.redirect!.hash.slice(1));
-    expect(Object.fromEntries(fragment)).toMatchObject({ code: expect.any(String), access_token: expect.any(String), token_type: 'Bearer', session: expect.any(String), state: 'h1' });
+    expect(Object.fromEntries(fragment)).toMatchObject({
+      code: expect.any(String),
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      session: expect.any(String),
+      state: 'h1',
+    });
     expect((await whoami(fragment.get('access_token')!)).status).toBe(200);
-    const res = await t.http.post('/oauth2/token').send({ grant_type: 'authorization_code', client_id: 'web', client_secret: SECRET, code: fragment.get('code'), redirect_uri: CB });
+    const res = await t.http
+      .post('/oauth2/token')
+      .send({ grant_type: 'authorization_code', client_id: 'web', client_secret: SECRET, code: fragment.get('code'), redirect_uri: CB });
     expect(res.status).toBe(200);
     expect(res.body.session).toBe(fragment.get('session'));
   });
@@ -183,7 +244,12 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
   it('the internal implicit marker cannot be smuggled in: dropped when sent; implicit tokens stay in the fragment', async () => {
     const browser = new TestBrowser(t.baseUrl);
     const { challenge } = await pkce();
-    const smuggled = await authorize(browser, { response_type: 'code', scope: 'api', platform_response_type: 'token', ...withPkce(challenge) });
+    const smuggled = await authorize(browser, {
+      response_type: 'code',
+      scope: 'api',
+      platform_response_type: 'token',
+      ...withPkce(challenge),
+    });
     expect(smuggled.redirect!.searchParams.get('code')).toEqual(expect.any(String));
     expect(smuggled.redirect!.hash).toBe('');
     const implicitInQuery = await authorize(browser, { response_type: 'token', response_mode: 'query', scope: 'api' }, null);
@@ -194,8 +260,14 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
   it('token endpoint errors: wrong redirect_uri, bad verifier, replayed code (which revokes its tokens), all RFC 6749', async () => {
     const browser = new TestBrowser(t.baseUrl);
     const { verifier, challenge } = await pkce();
-    const code = async () => (await authorize(browser, { response_type: 'code', scope: 'api', ...withPkce(challenge) }, USER)).redirect!.searchParams.get('code')!;
-    const exchange = (body: Record<string, string>) => t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'authorization_code', redirect_uri: CB, code_verifier: verifier, ...body });
+    const code = async () =>
+      (await authorize(browser, { response_type: 'code', scope: 'api', ...withPkce(challenge) }, USER)).redirect!.searchParams.get('code')!;
+    const exchange = (body: Record<string, string>) =>
+      t.http
+        .post('/oauth2/token')
+        .auth('web', SECRET)
+        .type('form')
+        .send({ grant_type: 'authorization_code', redirect_uri: CB, code_verifier: verifier, ...body });
 
     const wrongUri = await exchange({ code: await code(), redirect_uri: 'http://127.0.0.1/elsewhere' });
     expect(wrongUri.status).toBe(400);
@@ -210,7 +282,9 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     expect(replay.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/already used/) });
     expect((await whoami(first.body.access_token)).status).toBe(401);
 
-    const unknownClient = await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: 'nobody', redirect_uri: CB, response_type: 'code' })}`);
+    const unknownClient = await browser.get(
+      `/oauth2/authorize?${new URLSearchParams({ client_id: 'nobody', redirect_uri: CB, response_type: 'code' })}`,
+    );
     expect(unknownClient.status).toBe(400);
     expect(unknownClient.html).toContain('invalid_client');
   });
@@ -229,7 +303,11 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     const user = await signIn(t, { username: USER.username, password: USER.password });
     const issued = await signedPost(t, user, '/sign/secret', {});
     expect(issued.status).toBe(200);
-    const ok = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'password', secret: issued.body.secret, username: 'ignored', scope: 'openid profile api' });
+    const ok = await t.http
+      .post('/oauth2/token')
+      .auth('web', SECRET)
+      .type('form')
+      .send({ grant_type: 'password', secret: issued.body.secret, username: 'ignored', scope: 'openid profile api' });
     expect(ok.status).toBe(200);
     expect(decodeJwt(ok.body.id_token)).toMatchObject({ preferred_username: USER.username });
     const bad = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'password', secret: 'not-a-code' });
@@ -239,7 +317,11 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
   });
 
   it('userinfo releases the claims of the token scopes; introspection and revocation of access and refresh tokens', async () => {
-    const tokens = await client.genericGrantRequest(web, 'password', { username: USER.username, password: USER.password, scope: 'openid email api' });
+    const tokens = await client.genericGrantRequest(web, 'password', {
+      username: USER.username,
+      password: USER.password,
+      scope: 'openid email api',
+    });
     const info = await client.fetchUserInfo(web, tokens.access_token, client.skipSubjectCheck);
     expect(info).toMatchObject({ sub: expect.any(String), email: USER.email, email_verified: false });
     expect(info.preferred_username).toBeUndefined();
@@ -272,10 +354,14 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ error: { code: 403, message: 'Token expired' } });
 
-    expect((await t.http.post('/api/v1/sign/out').set('Authorization', `Bearer ${tokens.access_token}`).send({ close_all: true })).status).toBe(200);
+    expect(
+      (await t.http.post('/api/v1/sign/out').set('Authorization', `Bearer ${tokens.access_token}`).send({ close_all: true })).status,
+    ).toBe(200);
     expect((await whoami(tokens.access_token)).status).toBe(401);
     // The browser's sign-in ended with it: the next authorization asks for the password again.
-    const again = await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: 'web', redirect_uri: CB, response_type: 'code', scope: 'api' })}`);
+    const again = await browser.get(
+      `/oauth2/authorize?${new URLSearchParams({ client_id: 'web', redirect_uri: CB, response_type: 'code', scope: 'api' })}`,
+    );
     expect(again.redirect).toBeUndefined();
     expect(again.html).toContain('name="password"');
   });
@@ -295,7 +381,9 @@ describe('OAuth browser flows: code + PKCE, consent, implicit, hybrid, logout', 
     expect(out.redirect!.origin + out.redirect!.pathname).toBe(CB);
     expect(out.redirect!.searchParams.get('state')).toBe('bye');
     expect((await whoami(tokens.access_token)).status).toBe(401);
-    const again = await browser.get(`/oauth2/authorize?${new URLSearchParams({ client_id: 'web', redirect_uri: CB, response_type: 'code', scope: 'api' })}`);
+    const again = await browser.get(
+      `/oauth2/authorize?${new URLSearchParams({ client_id: 'web', redirect_uri: CB, response_type: 'code', scope: 'api' })}`,
+    );
     expect(again.html).toContain('name="password"');
   });
 });

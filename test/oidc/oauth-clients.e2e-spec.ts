@@ -10,7 +10,12 @@ describe('OAuth client administration', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      env: { ...IDENTITY_ENV, BOOTSTRAP_CLIENT_ID: 'web-app', BOOTSTRAP_CLIENT_SECRET: 'bootstrap-secret-0123456789', BOOTSTRAP_CLIENT_REDIRECT_URIS: 'http://localhost:3000/cb, https://app.example/cb' },
+      env: {
+        ...IDENTITY_ENV,
+        BOOTSTRAP_CLIENT_ID: 'web-app',
+        BOOTSTRAP_CLIENT_SECRET: 'bootstrap-secret-0123456789',
+        BOOTSTRAP_CLIENT_REDIRECT_URIS: 'http://localhost:3000/cb, https://app.example/cb',
+      },
     });
     admin = await signIn(t, ADMIN);
   });
@@ -34,24 +39,43 @@ describe('OAuth client administration', () => {
   });
 
   it('a bootstrap client without redirect URIs gets only the grants that need none', async () => {
-    const other = await startTestApp({ env: { ...IDENTITY_ENV, BOOTSTRAP_CLIENT_ID: 'backend', BOOTSTRAP_CLIENT_SECRET: 'bootstrap-secret-0123456789' } });
+    const other = await startTestApp({
+      env: { ...IDENTITY_ENV, BOOTSTRAP_CLIENT_ID: 'backend', BOOTSTRAP_CLIENT_SECRET: 'bootstrap-secret-0123456789' },
+    });
     try {
       const res = await signedPost(other, await signIn(other, ADMIN), '/admin/client/get', { client_id: 'backend' });
-      expect(res.body).toMatchObject({ grant_types: ['refresh_token', 'password', 'client_credentials'], response_types: [], redirect_uris: [] });
+      expect(res.body).toMatchObject({
+        grant_types: ['refresh_token', 'password', 'client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      });
     } finally {
       await other.close();
     }
   });
 
   it('create shows the secret once; list and get never do', async () => {
-    const created = await post('/create', { client_id: 'svc', name: 'Service', grant_types: ['client_credentials'], response_types: [], can_sign_up: true });
+    const created = await post('/create', {
+      client_id: 'svc',
+      name: 'Service',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      can_sign_up: true,
+    });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ client_id: 'svc', public: false, can_sign_up: true, scope: 'openid profile email offline_access api' });
+    expect(created.body).toMatchObject({
+      client_id: 'svc',
+      public: false,
+      can_sign_up: true,
+      scope: 'openid profile email offline_access api',
+    });
     expect(created.body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const list = await post('/list');
     expect(list.body.map((c: { client_id: string }) => c.client_id)).toEqual(['svc', 'web-app']);
     expect(JSON.stringify(list.body)).not.toContain(created.body.client_secret);
-    expect((await post('/create', { client_id: 'svc', name: 'again', grant_types: ['client_credentials'], response_types: [] })).status).toBe(409);
+    expect(
+      (await post('/create', { client_id: 'svc', name: 'again', grant_types: ['client_credentials'], response_types: [] })).status,
+    ).toBe(409);
   });
 
   it('update changes only the given fields; rotate gives a new secret; delete removes', async () => {

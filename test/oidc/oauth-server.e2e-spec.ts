@@ -11,12 +11,20 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
   let t: TestApp;
   let issuer: URL;
   beforeAll(async () => {
-    t = await startTestApp({ env: { ...IDENTITY_ENV, BOOTSTRAP_CLIENT_ID: 'svc', BOOTSTRAP_CLIENT_SECRET: SECRET, BOOTSTRAP_CLIENT_REDIRECT_URIS: 'http://127.0.0.1/cb' } });
+    t = await startTestApp({
+      env: {
+        ...IDENTITY_ENV,
+        BOOTSTRAP_CLIENT_ID: 'svc',
+        BOOTSTRAP_CLIENT_SECRET: SECRET,
+        BOOTSTRAP_CLIENT_REDIRECT_URIS: 'http://127.0.0.1/cb',
+      },
+    });
     issuer = new URL(`${t.baseUrl}/oauth2`);
   });
   afterAll(() => t.close());
 
-  const discover = (auth: client.ClientAuth, secret = SECRET) => client.discovery(issuer, 'svc', secret, auth, { execute: [client.allowInsecureRequests] });
+  const discover = (auth: client.ClientAuth, secret = SECRET) =>
+    client.discovery(issuer, 'svc', secret, auth, { execute: [client.allowInsecureRequests] });
 
   it('publishes discovery with the seed routes, and the JWKS of the API keys', async () => {
     const config = await discover(client.ClientSecretBasic(SECRET));
@@ -50,7 +58,9 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
   });
 
   it('accepts a JSON body at the token endpoint', async () => {
-    const res = await t.http.post('/oauth2/token').send({ grant_type: 'client_credentials', client_id: 'svc', client_secret: SECRET, scope: 'api' });
+    const res = await t.http
+      .post('/oauth2/token')
+      .send({ grant_type: 'client_credentials', client_id: 'svc', client_secret: SECRET, scope: 'api' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 86_400, scope: 'api' });
   });
@@ -61,16 +71,35 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
     const grant = async (clientId: string, secret: string, scope: string) =>
       (await t.http.post('/oauth2/token').auth(clientId, secret).type('form').send({ grant_type: 'client_credentials', scope })).body;
     const { access_token: withSignup } = await grant('svc', SECRET, 'api signup');
-    const ok = await t.http.post('/api/v1/sign/up').set('Authorization', `Bearer ${withSignup}`).send({ username: 'fromclient', password: 'client-made-pw' });
+    const ok = await t.http
+      .post('/api/v1/sign/up')
+      .set('Authorization', `Bearer ${withSignup}`)
+      .send({ username: 'fromclient', password: 'client-made-pw' });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ id: expect.any(Number), userid: expect.any(Number) });
     expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${withSignup}`)).status).toBe(401);
 
     const { access_token: apiOnly } = await grant('svc', SECRET, 'api');
-    expect((await t.http.post('/api/v1/sign/up').set('Authorization', `Bearer ${apiOnly}`).send({ username: 'nope', password: 'client-made-pw' })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/api/v1/sign/up')
+          .set('Authorization', `Bearer ${apiOnly}`)
+          .send({ username: 'nope', password: 'client-made-pw' })
+      ).status,
+    ).toBe(403);
 
-    const other = await signedPost(t, admin, '/admin/client/create', { client_id: 'plain', name: 'Plain', grant_types: ['client_credentials'], response_types: [] });
-    const refused = await t.http.post('/oauth2/token').auth('plain', other.body.client_secret).type('form').send({ grant_type: 'client_credentials', scope: 'signup' });
+    const other = await signedPost(t, admin, '/admin/client/create', {
+      client_id: 'plain',
+      name: 'Plain',
+      grant_types: ['client_credentials'],
+      response_types: [],
+    });
+    const refused = await t.http
+      .post('/oauth2/token')
+      .auth('plain', other.body.client_secret)
+      .type('form')
+      .send({ grant_type: 'client_credentials', scope: 'signup' });
     expect(refused.body.error).toBe('invalid_scope');
   });
 
@@ -93,7 +122,9 @@ describe('password and refresh_token grants', () => {
   let issuer: URL;
   let config: client.Configuration;
   beforeAll(async () => {
-    t = await startTestApp({ env: { ...IDENTITY_ENV, AUTH_LOCK_THRESHOLD: '3', BOOTSTRAP_CLIENT_ID: 'web', BOOTSTRAP_CLIENT_SECRET: SECRET } });
+    t = await startTestApp({
+      env: { ...IDENTITY_ENV, AUTH_LOCK_THRESHOLD: '3', BOOTSTRAP_CLIENT_ID: 'web', BOOTSTRAP_CLIENT_SECRET: SECRET },
+    });
     issuer = new URL(`${t.baseUrl}/oauth2`);
     config = await client.discovery(issuer, 'web', SECRET, client.ClientSecretBasic(SECRET), { execute: [client.allowInsecureRequests] });
   });
@@ -103,7 +134,12 @@ describe('password and refresh_token grants', () => {
 
   it('username + password: access (works on the API), refresh and a verified id_token, and the session', async () => {
     const tokens = await password({ username: ADMIN.username, password: ADMIN.password, scope: 'openid profile email api' });
-    expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 3600, session: expect.stringMatching(/^[0-9a-f]{40}$/), refresh_token: expect.any(String) });
+    expect(tokens).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 3600,
+      session: expect.stringMatching(/^[0-9a-f]{40}$/),
+      refresh_token: expect.any(String),
+    });
     expect(tokens.claims()).toMatchObject({ sub: expect.any(String), preferred_username: ADMIN.username, sid: tokens.session });
     const whoami = await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${tokens.access_token}`);
     expect(whoami.status).toBe(200);
@@ -111,7 +147,16 @@ describe('password and refresh_token grants', () => {
   });
 
   it('accepts JSON bodies; without openid/profile/email there is no id_token', async () => {
-    const res = await t.http.post('/oauth2/token').send({ grant_type: 'password', client_id: 'web', client_secret: SECRET, username: ADMIN.username, password: ADMIN.password, scope: 'api' });
+    const res = await t.http
+      .post('/oauth2/token')
+      .send({
+        grant_type: 'password',
+        client_id: 'web',
+        client_secret: SECRET,
+        username: ADMIN.username,
+        password: ADMIN.password,
+        scope: 'api',
+      });
     expect(res.status).toBe(200);
     expect(res.body.id_token).toBeUndefined();
     expect(res.body.refresh_token).toEqual(expect.any(String));
@@ -120,11 +165,19 @@ describe('password and refresh_token grants', () => {
   it('wrong password: invalid_grant, counted toward the lockout', async () => {
     await signedPost(t, await signIn(t, ADMIN), '/sign/up', { username: 'grantee', password: 'grantee-password' });
     for (let i = 0; i < 3; i++) {
-      const res = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'password', username: 'grantee', password: 'bad' });
+      const res = await t.http
+        .post('/oauth2/token')
+        .auth('web', SECRET)
+        .type('form')
+        .send({ grant_type: 'password', username: 'grantee', password: 'bad' });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_grant');
     }
-    const locked = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'password', username: 'grantee', password: 'grantee-password' });
+    const locked = await t.http
+      .post('/oauth2/token')
+      .auth('web', SECRET)
+      .type('form')
+      .send({ grant_type: 'password', username: 'grantee', password: 'grantee-password' });
     expect(locked.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/locked/) });
   });
 
@@ -135,17 +188,29 @@ describe('password and refresh_token grants', () => {
     expect(second.session).toBe(first.session);
     expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${second.access_token}`)).status).toBe(200);
 
-    const reuse = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    const reuse = await t.http
+      .post('/oauth2/token')
+      .auth('web', SECRET)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
     expect(reuse.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/reused/) });
     expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${second.access_token}`)).status).toBe(401);
-    const afterRevoke = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'refresh_token', refresh_token: second.refresh_token });
+    const afterRevoke = await t.http
+      .post('/oauth2/token')
+      .auth('web', SECRET)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: second.refresh_token });
     expect(afterRevoke.body.error).toBe('invalid_grant');
   });
 
   it('sign out closes the session for refresh too', async () => {
     const tokens = await password({ username: ADMIN.username, password: ADMIN.password, scope: 'api' });
     await t.http.post('/api/v1/sign/out').set('Authorization', `Bearer ${tokens.access_token}`).send({});
-    const res = await t.http.post('/oauth2/token').auth('web', SECRET).type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    const res = await t.http
+      .post('/oauth2/token')
+      .auth('web', SECRET)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
     expect(res.body.error).toBe('invalid_grant');
   });
 });

@@ -89,7 +89,11 @@ describe('the server process', () => {
     // which turned failing test runs green, and its exit handler throws.
     const probe = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `await import(${JSON.stringify(path.resolve('dist/src/database/embedded-postgres.js'))}); process.exitCode = 3;`],
+      [
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(path.resolve('dist/src/database/embedded-postgres.js'))}); process.exitCode = 3;`,
+      ],
       { encoding: 'utf8' },
     );
     expect(probe.stderr).toBe('');

@@ -12,7 +12,11 @@ export class TestBrowser {
   }
 
   async post(url: string, form: Record<string, string>): Promise<Page> {
-    return this.go(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.go(url, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 
   /** Follows same-origin redirects; a redirect elsewhere ends the walk and is returned as `redirect`. */
@@ -20,7 +24,11 @@ export class TestBrowser {
     let next = new URL(url, this.origin);
     let request = init;
     for (let hop = 0; hop < 10; hop++) {
-      const res = await fetch(next, { ...request, redirect: 'manual', headers: { ...(request.headers as Record<string, string>), cookie: this.cookieHeader(), 'accept-language': 'en' } });
+      const res = await fetch(next, {
+        ...request,
+        redirect: 'manual',
+        headers: { ...(request.headers as Record<string, string>), cookie: this.cookieHeader(), 'accept-language': 'en' },
+      });
       for (const c of res.headers.getSetCookie()) this.store(c);
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
@@ -69,5 +77,11 @@ export function formOf(page: Page, index = 0): { action: string; fields: Record<
     const value = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
     if (name) fields[name] = value.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)));
   }
-  return { action: new URL(action.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))), page.url).href, fields };
+  return {
+    action: new URL(
+      action.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))),
+      page.url,
+    ).href,
+    fields,
+  };
 }

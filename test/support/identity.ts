@@ -30,7 +30,13 @@ export function signedHeaders(s: Pick<Signed, 'session' | 'secret'>, path: strin
   const Nonce = nonce ?? String(Math.max(Date.now() * 1000, ++lastNonce));
   lastNonce = Number(Nonce);
   const Body = JSON.stringify(body);
-  return { Session: s.session, Nonce, Signature: requestSignature(s.secret, path, Nonce, Body), 'Content-Type': 'application/json', body: Body };
+  return {
+    Session: s.session,
+    Nonce,
+    Signature: requestSignature(s.secret, path, Nonce, Body),
+    'Content-Type': 'application/json',
+    body: Body,
+  };
 }
 
 /** POST /api/v1<path> signed with the session's secret. */

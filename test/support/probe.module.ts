@@ -7,10 +7,13 @@ import { Public } from '../../src/common/security/auth-context.js';
 
 /** A DTO with a few rules, to see validation errors rendered by each contract. */
 export class ProbeDto {
-  @IsString() @MaxLength(10)
+  @IsString()
+  @MaxLength(10)
   name: string;
 
-  @IsInt() @Min(1) @Max(5)
+  @IsInt()
+  @Min(1)
+  @Max(5)
   count: number;
 }
 

@@ -41,11 +41,14 @@ export async function startTestApp(options: { env?: Record<string, string>; impo
     ...options.env,
     DATABASE_URL: db.url,
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, databaseUrl: db.url, imports: options.imports }), {
-    bodyParser: false,
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register({ config, databaseUrl: db.url, imports: options.imports }),
+    {
+      bodyParser: false,
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   configureApp(app, config);
   await app.listen(port, '127.0.0.1');
   return {

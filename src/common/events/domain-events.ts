@@ -42,4 +42,5 @@ export interface SubscriberMeta {
  * Marks a provider method as a subscriber of a domain event, called after commit (at least once; use
  * `event.eventId` to make the effect happen once).
  */
-export const OnDomainEvent = (type: DomainEventType, name: string) => SetMetadata(DOMAIN_EVENT_SUBSCRIBER, { type, name } satisfies SubscriberMeta);
+export const OnDomainEvent = (type: DomainEventType, name: string) =>
+  SetMetadata(DOMAIN_EVENT_SUBSCRIBER, { type, name } satisfies SubscriberMeta);

@@ -112,7 +112,12 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
         [batchSize],
       );
       for (const row of rows) {
-        const event: DomainEvent = { eventId: row.eventId, type: row.type, payload: row.payload, created: new Date(row.created).toISOString() };
+        const event: DomainEvent = {
+          eventId: row.eventId,
+          type: row.type,
+          payload: row.payload,
+          created: new Date(row.created).toISOString(),
+        };
         const error = await this.deliver(event);
         if (!error) {
           await m.query(`UPDATE outbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [row.id]);
@@ -135,7 +140,9 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
     const subscribers = this.subscribers.get(event.type) ?? [];
     if (subscribers.length === 0) return undefined;
     const done = new Set(
-      (await this.ds.query<{ subscriber: string }[]>(`SELECT subscriber FROM outbox_delivery WHERE event_id = $1`, [event.eventId])).map((r) => r.subscriber),
+      (await this.ds.query<{ subscriber: string }[]>(`SELECT subscriber FROM outbox_delivery WHERE event_id = $1`, [event.eventId])).map(
+        (r) => r.subscriber,
+      ),
     );
     for (const s of subscribers) {
       if (done.has(s.name)) continue;
@@ -145,7 +152,10 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
         return `${s.name}: ${err instanceof Error ? err.message : String(err)}`;
       }
       // Committed at once (outside the claiming transaction): a crash after this never redelivers to s.
-      await this.ds.query(`INSERT INTO outbox_delivery (event_id, subscriber) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [event.eventId, s.name]);
+      await this.ds.query(`INSERT INTO outbox_delivery (event_id, subscriber) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        event.eventId,
+        s.name,
+      ]);
     }
     return undefined;
   }

@@ -37,7 +37,14 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string 
   }
 }
 
-const MULTER_TOO_LARGE = new Set(['LIMIT_PART_COUNT', 'LIMIT_FILE_SIZE', 'LIMIT_FILE_COUNT', 'LIMIT_FIELD_KEY', 'LIMIT_FIELD_VALUE', 'LIMIT_FIELD_COUNT']);
+const MULTER_TOO_LARGE = new Set([
+  'LIMIT_PART_COUNT',
+  'LIMIT_FILE_SIZE',
+  'LIMIT_FILE_COUNT',
+  'LIMIT_FIELD_KEY',
+  'LIMIT_FIELD_VALUE',
+  'LIMIT_FIELD_COUNT',
+]);
 
 function fromMultipart(err: { name?: string; code?: string }): DomainError {
   if (err.name === 'MulterError' && err.code && MULTER_TOO_LARGE.has(err.code)) {
@@ -62,7 +69,8 @@ function multipartLengthGuard(maxBytes: number): RequestHandler {
 }
 
 function translating(parser: RequestHandler, translate: (err: never) => DomainError): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => parser(req, res, (err?: unknown) => next(err ? translate(err as never) : undefined));
+  return (req: Request, res: Response, next: NextFunction) =>
+    parser(req, res, (err?: unknown) => next(err ? translate(err as never) : undefined));
 }
 
 /**

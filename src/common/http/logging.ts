@@ -5,7 +5,8 @@ import type { Params } from 'nestjs-pino';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Query parameters whose values are secrets (codes, tokens, passwords): logged as `[redacted]`. */
-const SECRET_QUERY_KEYS = /^(code|token|access_token|refresh_token|id_token|id_token_hint|password|pswd|secret|client_secret|signature|session|nonce)$/i;
+const SECRET_QUERY_KEYS =
+  /^(code|token|access_token|refresh_token|id_token|id_token_hint|password|pswd|secret|client_secret|signature|session|nonce)$/i;
 
 /** The incoming X-Request-Id when it is a sane token, else a new UUID; echoed in the response. */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {

@@ -95,7 +95,11 @@ export function compileListQuery(q: ListQuery, columns: ColumnMap, opts: { param
 }
 
 /** Only the WHERE part (for `/count`). */
-export function compileWhere(q: ListQuery, columns: ColumnMap, opts: { paramStart?: number } = {}): { where: string | null; params: unknown[] } {
+export function compileWhere(
+  q: ListQuery,
+  columns: ColumnMap,
+  opts: { paramStart?: number } = {},
+): { where: string | null; params: unknown[] } {
   const start = opts.paramStart ?? 1;
   const params = new Parameters((i) => `$${start + i}`);
   return { where: whereSql(q, columns, params), params: params.values };
@@ -105,7 +109,12 @@ export function compileWhere(q: ListQuery, columns: ColumnMap, opts: { paramStar
  * Applies a list query to a TypeORM query builder (read with getRawMany/getRawOne): select, where (ANDed to
  * what the builder already has, e.g. access filters), order, limit and offset. `countOnly` applies the where.
  */
-export function applyListQuery<T extends object>(qb: SelectQueryBuilder<T>, q: ListQuery, columns: ColumnMap, opts: { countOnly?: boolean } = {}): SelectQueryBuilder<T> {
+export function applyListQuery<T extends object>(
+  qb: SelectQueryBuilder<T>,
+  q: ListQuery,
+  columns: ColumnMap,
+  opts: { countOnly?: boolean } = {},
+): SelectQueryBuilder<T> {
   const params = new Parameters((i) => `:lq${i}`);
   const where = whereSql(q, columns, params);
   if (where) qb.andWhere(new Brackets((b) => b.where(where)));

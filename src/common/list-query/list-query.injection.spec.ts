@@ -70,7 +70,20 @@ const PAYLOADS = [
   '\\',
 ];
 
-const JSON_PATHS = ["data.a'--", 'data.a->>b', 'data.', 'data..a', 'data.a b', 'data.1a', 'data.a;b', 'data.a.b.c.d.e.f', 'data.$a', 'data.a"', 'data.a)', 'data.__proto__.x'];
+const JSON_PATHS = [
+  "data.a'--",
+  'data.a->>b',
+  'data.',
+  'data..a',
+  'data.a b',
+  'data.1a',
+  'data.a;b',
+  'data.a.b.c.d.e.f',
+  'data.$a',
+  'data.a"',
+  'data.a)',
+  'data.__proto__.x',
+];
 
 type Attempt = [place: string, body: Record<string, unknown>, payload: string];
 
@@ -84,7 +97,16 @@ const attempts: Attempt[] = [
     ['lstr', { search: [{ field: 'id', value: '1', lstr: p, rstr: ')' }] }, p],
     ['rstr', { search: [{ field: 'id', value: '1', lstr: '(', rstr: p }] }, p],
     ['compare', { search: [{ field: 'id', compare: p, value: '1' }] }, p],
-    ['condition', { search: [{ field: 'id', value: '1' }, { field: 'id', value: '2', condition: p }] }, p],
+    [
+      'condition',
+      {
+        search: [
+          { field: 'id', value: '1' },
+          { field: 'id', value: '2', condition: p },
+        ],
+      },
+      p,
+    ],
     ['text value', { search: [{ field: 'label', value: p }] }, p],
     ['LIKE value', { search: [{ field: 'label', compare: 'LKE', value: p }] }, p],
     ['valarr item', { search: [{ field: 'label', valarr: ['a', p] }] }, p],
@@ -101,7 +123,13 @@ const attempts: Attempt[] = [
 ];
 
 /** What compiled SQL may contain once the trusted pieces are taken out: nothing but keywords and punctuation. */
-const TRUSTED = [/o\.(id|label|created|data)/g, /CAST\(\$\d+ AS [a-z]+(\[\])?\)/g, /\b(AND|OR|IS|NOT|NULL|LIKE|ANY|ASC|DESC|AS)\b/g, /"(id|label|created|data)"/g, /<>|<=|>=|@>|#>>|[=<>(),\s]/g];
+const TRUSTED = [
+  /o\.(id|label|created|data)/g,
+  /CAST\(\$\d+ AS [a-z]+(\[\])?\)/g,
+  /\b(AND|OR|IS|NOT|NULL|LIKE|ANY|ASC|DESC|AS)\b/g,
+  /"(id|label|created|data)"/g,
+  /<>|<=|>=|@>|#>>|[=<>(),\s]/g,
+];
 
 function residue(sql: string): string {
   return TRUSTED.reduce((rest, pattern) => rest.replace(pattern, ''), sql);

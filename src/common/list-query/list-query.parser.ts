@@ -56,7 +56,12 @@ function jsonValued(value: unknown, key: string): unknown {
   }
 }
 
-export function parseListQuery(body: unknown, columns: ColumnMap, limits: ListQueryLimits, defaults: { orderBy?: string[] } = {}): ListQuery {
+export function parseListQuery(
+  body: unknown,
+  columns: ColumnMap,
+  limits: ListQueryLimits,
+  defaults: { orderBy?: string[] } = {},
+): ListQuery {
   const all: Limits = { ...DEFAULT_LIMITS, ...limits };
   const input = body === undefined || body === null ? {} : body;
   if (!isPlainObject(input)) fail('body', 'must be a JSON object');
@@ -240,7 +245,8 @@ const DOTTED_DATETIME = /^(\d{2})\.(\d{2})\.(\d{4})(?:\s+(\d{2}):(\d{2})(?::(\d{
 /** Converts a client value to what is bound for a column of `type`; refuses what PostgreSQL could not cast. */
 function convertValue(value: unknown, type: ColumnSpec['type'], key: string, limits: Limits): unknown {
   if (type === 'json') return toJson(value, key, limits);
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') fail(key, 'must be a string, number or boolean');
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+    fail(key, 'must be a string, number or boolean');
   const text = String(value);
   if (text.length > limits.maxValueLength) fail(key, `is longer than ${limits.maxValueLength} characters`);
   if (text.includes('\u0000')) fail(key, 'must not contain NUL characters');
@@ -251,7 +257,8 @@ function convertValue(value: unknown, type: ColumnSpec['type'], key: string, lim
       if (typeof value === 'boolean' || !INTEGER.test(text.trim()) || !Number.isSafeInteger(Number(text))) fail(key, 'must be an integer');
       return text.trim();
     case 'numeric':
-      if (typeof value === 'boolean' || (typeof value === 'number' && !Number.isFinite(value)) || !NUMERIC.test(text.trim())) fail(key, 'must be a number');
+      if (typeof value === 'boolean' || (typeof value === 'number' && !Number.isFinite(value)) || !NUMERIC.test(text.trim()))
+        fail(key, 'must be a number');
       return text.trim();
     case 'boolean':
       if (['true', '1'].includes(text.toLowerCase())) return true;

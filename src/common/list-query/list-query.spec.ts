@@ -52,12 +52,18 @@ describe('list query: compare operators', () => {
   });
 
   it('GIN: JSON containment with a jsonb parameter (object, array or JSON text)', () => {
-    expect(where([{ field: 'data', compare: 'GIN', value: { a: 1 } }])).toMatchObject({ where: '(o.data @> CAST($1 AS jsonb))', params: ['{"a":1}'] });
+    expect(where([{ field: 'data', compare: 'GIN', value: { a: 1 } }])).toMatchObject({
+      where: '(o.data @> CAST($1 AS jsonb))',
+      params: ['{"a":1}'],
+    });
     expect(where([{ field: 'data', compare: 'GIN', value: '["x"]' }]).params).toEqual(['["x"]']);
   });
 
   it('LKE: LIKE with the client-provided wildcards', () => {
-    expect(where([{ field: 'label', compare: 'LKE', value: '%ab_' }])).toMatchObject({ where: '(o.label LIKE CAST($1 AS text))', params: ['%ab_'] });
+    expect(where([{ field: 'label', compare: 'LKE', value: '%ab_' }])).toMatchObject({
+      where: '(o.label LIKE CAST($1 AS text))',
+      params: ['%ab_'],
+    });
   });
 
   it('ISN and INN take no value', () => {
@@ -109,7 +115,14 @@ describe('list query: joining and grouping', () => {
   it('refuses unbalanced parentheses in either direction, and anything but parentheses', () => {
     expect(rejection({ search: [{ field: 'id', value: 1, lstr: '(' }] }).message).toMatch(/unclosed/);
     expect(rejection({ search: [{ field: 'id', value: 1, rstr: ')' }] }).message).toMatch(/never opened/);
-    expect(rejection({ search: [{ field: 'id', value: 1, rstr: ')' }, { field: 'id', value: 2, lstr: '(' }] }).message).toMatch(/never opened/);
+    expect(
+      rejection({
+        search: [
+          { field: 'id', value: 1, rstr: ')' },
+          { field: 'id', value: 2, lstr: '(' },
+        ],
+      }).message,
+    ).toMatch(/never opened/);
     expect(rejection({ search: [{ field: 'id', value: 1, lstr: ')' }] }).message).toMatch(/may only be/);
     expect(rejection({ search: [{ field: 'id', value: 1, lstr: '('.repeat(11), rstr: ')'.repeat(11) }] }).message).toMatch(/at most 10/);
   });
@@ -119,7 +132,13 @@ describe('list query: joining and grouping', () => {
   });
 
   it('filter: equality per key, null is IS NULL, an array is IN, all ANDed to the search', () => {
-    const q = compile({ search: [{ field: 'id', value: 1 }, { field: 'id', value: 2, condition: 'OR' }], filter: { label: 'a', amount: null, id: [3, 4] } });
+    const q = compile({
+      search: [
+        { field: 'id', value: 1 },
+        { field: 'id', value: 2, condition: 'OR' },
+      ],
+      filter: { label: 'a', amount: null, id: [3, 4] },
+    });
     expect(q.where).toBe(
       '(o.id = CAST($1 AS bigint) OR o.id = CAST($2 AS bigint)) AND o.label = CAST($3 AS text) AND o.amount IS NULL AND o.id = ANY(CAST($4 AS bigint[]))',
     );
@@ -135,7 +154,10 @@ describe('list query: joining and grouping', () => {
 
   it('numbers placeholders from paramStart so callers can bind their own first', () => {
     expect(compile({ filter: { id: 1 } }, 3)).toMatchObject({ where: 'o.id = CAST($3 AS bigint)', params: ['1'] });
-    expect(compileWhere(parseCountQuery({ filter: { id: 1 } }, COLUMNS, LIMITS), COLUMNS, { paramStart: 2 })).toEqual({ where: 'o.id = CAST($2 AS bigint)', params: ['1'] });
+    expect(compileWhere(parseCountQuery({ filter: { id: 1 } }, COLUMNS, LIMITS), COLUMNS, { paramStart: 2 })).toEqual({
+      where: 'o.id = CAST($2 AS bigint)',
+      params: ['1'],
+    });
   });
 
   it('no conditions: no where', () => {
@@ -145,7 +167,11 @@ describe('list query: joining and grouping', () => {
 
 describe('list query: fields, orderby, limits', () => {
   it('fields default to every column, in declaration order; duplicates collapse', () => {
-    expect(compile({}).select).toBe(Object.entries(COLUMNS).map(([name, c]) => `${c.sql} AS "${name}"`).join(', '));
+    expect(compile({}).select).toBe(
+      Object.entries(COLUMNS)
+        .map(([name, c]) => `${c.sql} AS "${name}"`)
+        .join(', '),
+    );
     expect(compile({ fields: ['label', 'id', 'label'] }).select).toBe('o.label AS "label", o.id AS "id"');
   });
 
@@ -180,7 +206,9 @@ describe('list query: fields, orderby, limits', () => {
   });
 
   it('form bodies may carry the JSON keys as JSON text', () => {
-    expect(compile({ fields: '["id"]', search: '[{"field":"id","value":"5"}]', filter: '{"label":"x"}', orderby: 'id DESC' })).toMatchObject({
+    expect(
+      compile({ fields: '["id"]', search: '[{"field":"id","value":"5"}]', filter: '{"label":"x"}', orderby: 'id DESC' }),
+    ).toMatchObject({
       select: 'o.id AS "id"',
       where: '(o.id = CAST($1 AS bigint)) AND o.label = CAST($2 AS text)',
       orderBy: 'o.id DESC',
@@ -192,7 +220,9 @@ describe('list query: fields, orderby, limits', () => {
 describe('list query: input validation', () => {
   it('refuses unknown keys at the top and inside conditions', () => {
     expect(rejection({ where: 'id = 1' }).details.fields).toEqual({ where: ['is not a list query key'] });
-    expect(rejection({ search: [{ field: 'id', value: 1, sql: 'x' }] }).details.fields).toEqual({ 'search[0].sql': ['is not a condition key'] });
+    expect(rejection({ search: [{ field: 'id', value: 1, sql: 'x' }] }).details.fields).toEqual({
+      'search[0].sql': ['is not a condition key'],
+    });
   });
 
   it('refuses unknown fields everywhere, including prototype names', () => {
@@ -260,7 +290,12 @@ describe('list query: input validation', () => {
   });
 
   it('names the offending key in the error details and does not echo huge input', () => {
-    const err = rejection({ search: [{ field: 'id', value: 1 }, { field: 'x'.repeat(150), value: 1 }] });
+    const err = rejection({
+      search: [
+        { field: 'id', value: 1 },
+        { field: 'x'.repeat(150), value: 1 },
+      ],
+    });
     expect(Object.keys(err.details.fields!)).toEqual(['search[1].field']);
     expect(err.message.length).toBeLessThan(200);
   });

@@ -53,7 +53,10 @@ export class AccountsService {
    * A user account for a client document (seed 002: `userid` 0), inside the caller's transaction. It gets an
    * unusable random password: the person signs in once an administrator or a secret code gives them a way.
    */
-  async createAccount(m: EntityManager, a: { username: string; type: ClientType; name?: SignUp['name']; email?: string; phone?: string }): Promise<string> {
+  async createAccount(
+    m: EntityManager,
+    a: { username: string; type: ClientType; name?: SignUp['name']; email?: string; phone?: string },
+  ): Promise<string> {
     const { userid } = await this.signUps.signUp({ ...a, password: randomBytes(32).toString('base64url') }, { manager: m });
     return String(userid);
   }

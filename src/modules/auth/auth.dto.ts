@@ -1,32 +1,59 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsEmail, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 
 const LOGIN = { minLength: 1, maxLength: 100 };
 
 export class SignInDto {
   @ApiPropertyOptional({ description: 'User name (login)', example: 'user' })
-  @IsOptional() @IsString() @MinLength(LOGIN.minLength) @MaxLength(LOGIN.maxLength)
+  @IsOptional()
+  @IsString()
+  @MinLength(LOGIN.minLength)
+  @MaxLength(LOGIN.maxLength)
   username?: string;
 
   @ApiPropertyOptional({ description: 'Phone', example: '+79001234567' })
-  @IsOptional() @IsString() @MaxLength(30)
+  @IsOptional()
+  @IsString()
+  @MaxLength(30)
   phone?: string;
 
   @ApiPropertyOptional({ description: 'Email', example: 'user@example.com' })
-  @IsOptional() @IsString() @MaxLength(254)
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
   email?: string;
 
   @ApiProperty({ example: 'user' })
-  @IsString() @MinLength(1) @MaxLength(200)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   password: string;
 
   @ApiPropertyOptional({ description: 'Ignored: taken from the request' })
-  @IsOptional() @IsString() @MaxLength(500)
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   agent?: string;
 
   @ApiPropertyOptional({ description: 'Ignored: taken from the request' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   host?: string;
 }
 
@@ -38,30 +65,47 @@ export class SignInResponseDto {
 
 export class SignOutDto {
   @ApiPropertyOptional({ description: 'Session code (default: the current session)' })
-  @IsOptional() @IsString() @Matches(/^[0-9a-f]{40}$/)
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9a-f]{40}$/)
   session?: string;
 
   @ApiPropertyOptional({ description: 'Close every open session of the user' })
-  @IsOptional() @Type(() => Boolean) @IsBoolean()
+  @IsOptional()
+  @Type(() => Boolean)
+  @IsBoolean()
   close_all?: boolean;
 }
 
 export class AuthenticateDto {
-  @ApiProperty() @IsString() @Matches(/^[0-9a-f]{40}$/)
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[0-9a-f]{40}$/)
   session: string;
 
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(100)
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   secret: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
   agent?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   host?: string;
 }
 
 export class AuthorizeDto {
-  @ApiProperty() @IsString() @MaxLength(100)
+  @ApiProperty()
+  @IsString()
+  @MaxLength(100)
   session: string;
 }
 
@@ -75,28 +119,50 @@ export class NameDto {
 
 export class SignUpDto {
   @ApiPropertyOptional({ enum: ['entity', 'physical', 'individual'], default: 'physical' })
-  @IsOptional() @IsIn(['entity', 'physical', 'individual'])
+  @IsOptional()
+  @IsIn(['entity', 'physical', 'individual'])
   type?: 'entity' | 'physical' | 'individual';
 
-  @ApiProperty() @IsString() @Matches(/^[\p{L}\p{N}._@+-]{1,100}$/u, { message: 'username must be 1-100 letters, digits or ._@+-' })
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[\p{L}\p{N}._@+-]{1,100}$/u, { message: 'username must be 1-100 letters, digits or ._@+-' })
   username: string;
 
-  @ApiProperty() @IsString() @MinLength(8) @MaxLength(200)
+  @ApiProperty()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(200)
   password: string;
 
-  @ApiPropertyOptional({ type: NameDto }) @IsOptional() @ValidateNested() @Type(() => NameDto)
+  @ApiPropertyOptional({ type: NameDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => NameDto)
   name?: NameDto;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(30) @Matches(/^$|^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(30)
+  @Matches(/^$|^\+?[0-9 ()-]{5,30}$/, { message: 'phone must be a phone number' })
   phone?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(254) @Matches(/^$|^[^\s@]+@[^\s@]+$/, { message: 'email must be an email address' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  @Matches(/^$|^[^\s@]+@[^\s@]+$/, { message: 'email must be an email address' })
   email?: string;
 
-  @ApiPropertyOptional({ type: Object }) @IsOptional() @IsObject()
+  @ApiPropertyOptional({ type: Object })
+  @IsOptional()
+  @IsObject()
   info?: Record<string, unknown>;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   description?: string;
 }
 
@@ -106,16 +172,24 @@ export class SignUpResponseDto {
 }
 
 export class RefDto {
-  @ApiPropertyOptional({ description: 'Id; wins over code' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @ApiPropertyOptional({ description: 'Id; wins over code' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   id?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(50)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
   code?: string;
 }
 
 export class OperDateDto {
   @ApiProperty({ nullable: true, description: 'Archive date; null returns to now' })
-  @IsOptional() @IsDateString()
+  @IsOptional()
+  @IsDateString()
   oper_date: string | null;
 }
 
@@ -125,24 +199,39 @@ export class AuthorizeResponseDto {
 }
 
 export class LegacyLoginDto {
-  @ApiProperty({ example: 'user@example.com' }) @IsString() @IsEmail() @MaxLength(254)
+  @ApiProperty({ example: 'user@example.com' })
+  @IsString()
+  @IsEmail()
+  @MaxLength(254)
   email: string;
 
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   password: string;
 }
 
 export class GenerateTokenDto {
-  @ApiProperty({ description: 'Email of the user' }) @IsString() @IsEmail() @MaxLength(254)
+  @ApiProperty({ description: 'Email of the user' })
+  @IsString()
+  @IsEmail()
+  @MaxLength(254)
   username: string;
 
-  @ApiProperty({ description: 'Password' }) @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty({ description: 'Password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   pswd: string;
 }
 
 export class SecretCodeDto {
   @ApiPropertyOptional({ description: 'Whose code (administrators only); the caller by default', example: 1 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   userid?: number;
 }
 

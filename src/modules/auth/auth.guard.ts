@@ -36,7 +36,8 @@ export class AuthGuard implements CanActivate {
     if (!auth) return true; // a client acting for itself, on a route that allows it
     req.auth = auth;
     req.sessionLanguage = auth.language;
-    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !auth.admin) throw new DomainError('FORBIDDEN', MESSAGES.forbidden);
+    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !auth.admin)
+      throw new DomainError('FORBIDDEN', MESSAGES.forbidden);
     return true;
   }
 
@@ -85,7 +86,8 @@ export class AuthGuard implements CanActivate {
       throw new DomainError('UNAUTHORIZED', MESSAGES.badSignature);
     }
     // The nonce is microseconds (Date.now() * 1000).
-    if (Math.abs(Date.now() - Number(nonce) / 1000) > this.config.auth.nonceWindow * 1000) throw new DomainError('UNAUTHORIZED', MESSAGES.staleNonce);
+    if (Math.abs(Date.now() - Number(nonce) / 1000) > this.config.auth.nonceWindow * 1000)
+      throw new DomainError('UNAUTHORIZED', MESSAGES.staleNonce);
     if (!(await this.repo.useNonce(session.id, nonce))) throw new DomainError('UNAUTHORIZED', MESSAGES.replayedNonce);
     return this.context(session, 'signature', null);
   }
@@ -120,5 +122,7 @@ export class AuthGuard implements CanActivate {
 }
 
 function tokenError(reason: 'expired' | 'invalid'): DomainError {
-  return reason === 'expired' ? new DomainError('TOKEN_EXPIRED', MESSAGES.tokenExpired) : new DomainError('UNAUTHORIZED', MESSAGES.invalidToken);
+  return reason === 'expired'
+    ? new DomainError('TOKEN_EXPIRED', MESSAGES.tokenExpired)
+    : new DomainError('UNAUTHORIZED', MESSAGES.invalidToken);
 }

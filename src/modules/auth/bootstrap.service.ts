@@ -30,7 +30,10 @@ export class IdentityBootstrapService implements OnApplicationBootstrap, OnModul
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureAdministrator();
-    this.purgeTimer = setInterval(() => void this.repo.purge(this.config.auth.nonceWindow).catch((err: Error) => this.logger.warn({ err }, 'purge failed')), PURGE_EVERY_MS);
+    this.purgeTimer = setInterval(
+      () => void this.repo.purge(this.config.auth.nonceWindow).catch((err: Error) => this.logger.warn({ err }, 'purge failed')),
+      PURGE_EVERY_MS,
+    );
     this.purgeTimer.unref();
   }
 
@@ -47,7 +50,13 @@ export class IdentityBootstrapService implements OnApplicationBootstrap, OnModul
       );
       if (exists) return;
       const generated = password ? undefined : randomBytes(18).toString('base64url');
-      await this.signUp.signUp({ type: 'physical', username, password: password ?? generated!, name: { name: 'Administrator' }, groups: ['administrator', 'user'] });
+      await this.signUp.signUp({
+        type: 'physical',
+        username,
+        password: password ?? generated!,
+        name: { name: 'Administrator' },
+        groups: ['administrator', 'user'],
+      });
       if (generated) this.logger.warn(`created administrator "${username}" with generated password ${generated} (shown once: change it)`);
       else this.logger.info(`created administrator "${username}" from BOOTSTRAP_ADMIN_PASSWORD`);
     });

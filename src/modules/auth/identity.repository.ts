@@ -34,7 +34,6 @@ export interface NewSession {
   refreshTtl: number;
 }
 
-
 const OPEN_SESSION_SQL = `
   SELECT s.id, s.code, s.secret, s.user_id AS "userId", u.username, s.client_id AS "clientId", l.code AS locale, s.updated,
          s.area_id AS "areaId", s.oper_date AS "operDate",
@@ -68,7 +67,9 @@ export class IdentityRepository {
 
   /** The user holding this secret code (compared by its SHA-256), row-locked like a password sign-in. */
   async lockUserBySecretCode(m: EntityManager, secretCode: string): Promise<User | undefined> {
-    const rows = await m.query<User[]>(`SELECT ${USER_COLUMNS} FROM app_user WHERE secret_code_hash = $1 FOR UPDATE`, [sha256Hex(secretCode)]);
+    const rows = await m.query<User[]>(`SELECT ${USER_COLUMNS} FROM app_user WHERE secret_code_hash = $1 FOR UPDATE`, [
+      sha256Hex(secretCode),
+    ]);
     return rows[0];
   }
 
@@ -151,13 +152,20 @@ export class IdentityRepository {
   /** A one-time authorization code for a session; only its hash is stored. */
   async createAuthCode(m: EntityManager, sessionId: string, ttl: number): Promise<string> {
     const code = randomBytes(48).toString('base64');
-    await m.query(`INSERT INTO auth_code (code_hash, session_id, expires) VALUES ($1, $2, now() + make_interval(secs => $3))`, [sha256Hex(code), sessionId, ttl]);
+    await m.query(`INSERT INTO auth_code (code_hash, session_id, expires) VALUES ($1, $2, now() + make_interval(secs => $3))`, [
+      sha256Hex(code),
+      sessionId,
+      ttl,
+    ]);
     return code;
   }
 
   /** Records (session, nonce); false when it was seen before. */
   async useNonce(sessionId: string, nonce: string): Promise<boolean> {
-    const rows = await this.ds.query(`INSERT INTO used_nonce (session_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [sessionId, nonce]);
+    const rows = await this.ds.query(`INSERT INTO used_nonce (session_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`, [
+      sessionId,
+      nonce,
+    ]);
     return rows.length === 1;
   }
 
@@ -191,7 +199,10 @@ export class IdentityRepository {
 
   /** Closes a session by id; returns its code when it was open. */
   async closeSessionById(id: string): Promise<string | undefined> {
-    const [rows] = await this.ds.query<[{ code: string }[], number]>(`UPDATE session SET closed = now() WHERE id = $1 AND closed IS NULL RETURNING code`, [id]);
+    const [rows] = await this.ds.query<[{ code: string }[], number]>(
+      `UPDATE session SET closed = now() WHERE id = $1 AND closed IS NULL RETURNING code`,
+      [id],
+    );
     return rows[0]?.code;
   }
 

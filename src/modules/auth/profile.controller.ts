@@ -34,7 +34,10 @@ export class ProfileController {
   @HttpCode(200)
   @ApiParam({ name: 'param', enum: CURRENT })
   @ApiOperation({ summary: 'A current value of the session' })
-  current(@Param('param', new ParseEnumPipe(Object.fromEntries(CURRENT.map((c) => [c, c])))) param: CurrentParam, @Auth() auth: AuthContext) {
+  current(
+    @Param('param', new ParseEnumPipe(Object.fromEntries(CURRENT.map((c) => [c, c])))) param: CurrentParam,
+    @Auth() auth: AuthContext,
+  ) {
     return this.profiles.current(auth, param);
   }
 
@@ -49,7 +52,11 @@ export class ProfileController {
   @HttpCode(200)
   @ApiParam({ name: 'param', enum: SETTABLE })
   @ApiOperation({ summary: "Switch the session's area, interface or locale (id or code; only values the user is allowed)" })
-  set(@Param('param', new ParseEnumPipe(Object.fromEntries(SETTABLE.map((c) => [c, c])))) param: SessionParam, @Body() body: RefDto, @Auth() auth: AuthContext) {
+  set(
+    @Param('param', new ParseEnumPipe(Object.fromEntries(SETTABLE.map((c) => [c, c])))) param: SessionParam,
+    @Body() body: RefDto,
+    @Auth() auth: AuthContext,
+  ) {
     return this.profiles.setSessionValue(auth, param, requireRef(body));
   }
 

@@ -7,7 +7,6 @@ import type { AuthContext } from '../../common/security/auth-context.js';
 import { MESSAGES } from './auth.messages.js';
 import { OpenSessionCache } from './open-session.cache.js';
 
-
 export type SessionParam = 'area' | 'interface' | 'locale';
 export type CurrentParam = 'session' | 'user' | 'userid' | 'username' | 'area' | 'interface' | 'locale' | 'oper_date';
 
@@ -112,28 +111,37 @@ export class ProfileService {
   }
 
   async locales() {
-    const rows = await this.ds.query<{ id: string; code: string; name: string; description: string | null }[]>(`SELECT id, code, name, description FROM locale ORDER BY id`);
+    const rows = await this.ds.query<{ id: string; code: string; name: string; description: string | null }[]>(
+      `SELECT id, code, name, description FROM locale ORDER BY id`,
+    );
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 
   private async allowed(auth: AuthContext, param: SessionParam, ref: { id?: number; code?: string }): Promise<{ id: string }> {
-    const what = { area: { ru: 'Зона', en: 'Area' }, interface: { ru: 'Интерфейс', en: 'Interface' }, locale: { ru: 'Язык', en: 'Locale' } }[param];
+    const what = {
+      area: { ru: 'Зона', en: 'Area' },
+      interface: { ru: 'Интерфейс', en: 'Interface' },
+      locale: { ru: 'Язык', en: 'Locale' },
+    }[param];
     // `param` and `key` come from closed sets (the route's enum), never from the client's text.
     const key = ref.id !== undefined ? 'id' : param === 'interface' ? 'sid' : 'code';
     const value = ref.id ?? ref.code;
     const rows = await this.ds.query<{ id: string }[]>(`SELECT id FROM ${param} WHERE ${key} = $1`, [String(value)]);
     const refused = (code: 'NOT_FOUND' | 'FORBIDDEN', message: LocalizedText) =>
-      new DomainError(code, { ru: format(message, { what: what.ru, value: String(value) }).ru, en: format(message, { what: what.en, value: String(value) }).en });
+      new DomainError(code, {
+        ru: format(message, { what: what.ru, value: String(value) }).ru,
+        en: format(message, { what: what.en, value: String(value) }).en,
+      });
     if (!rows[0]) throw refused('NOT_FOUND', MESSAGES.notFound);
     const id = rows[0].id;
     if (param === 'locale' || auth.admin) return { id };
     const permitted =
       param === 'area'
         ? await this.ds.query(`SELECT 1 FROM area_member WHERE area_id = $1 AND user_id = $2`, [id, auth.userId])
-        : await this.ds.query(`SELECT 1 FROM interface_member im JOIN user_group_member m ON m.group_id = im.group_id WHERE im.interface_id = $1 AND m.user_id = $2`, [
-            id,
-            auth.userId,
-          ]);
+        : await this.ds.query(
+            `SELECT 1 FROM interface_member im JOIN user_group_member m ON m.group_id = im.group_id WHERE im.interface_id = $1 AND m.user_id = $2`,
+            [id, auth.userId],
+          );
     if (permitted.length === 0) throw refused('FORBIDDEN', MESSAGES.notAllowed);
     return { id };
   }

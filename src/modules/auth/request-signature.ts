@@ -5,7 +5,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * `<path without /api/v1><nonce><body>`, where body is the raw request body or the text `null`.
  */
 export function requestSignature(secret: string, path: string, nonce: string, body: string | null): string {
-  return createHmac('sha256', secret).update(`${path}${nonce}${body ?? 'null'}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${path}${nonce}${body ?? 'null'}`)
+    .digest('hex');
 }
 
 /** Constant-time comparison of a client's hex signature with the expected one. */

@@ -28,7 +28,11 @@ export class SessionsService {
     if (!session || (session.userId !== auth.userId && !auth.admin)) throw new DomainError('NOT_FOUND', MESSAGES.sessionClosed);
     const closed = await this.repo.transaction(async (m) => {
       const codes = await this.repo.closeSessions(m, target, closeAll);
-      for (const c of codes) await this.events.write({ type: 'M', code: AUTH_EVENTS.signOut, category: 'auth', text: 'Signed out', userId: session.userId, session: c }, m);
+      for (const c of codes)
+        await this.events.write(
+          { type: 'M', code: AUTH_EVENTS.signOut, category: 'auth', text: 'Signed out', userId: session.userId, session: c },
+          m,
+        );
       return codes;
     });
     this.cache.forget(closed);
@@ -45,6 +49,8 @@ export class SessionsService {
 
   async authorize(code: string, language: 'ru' | 'en'): Promise<{ authorized: boolean; message: string }> {
     const session = await this.repo.findOpenSession(code);
-    return session ? { authorized: true, message: MESSAGES.authorized[language] } : { authorized: false, message: MESSAGES.sessionClosed[language] };
+    return session
+      ? { authorized: true, message: MESSAGES.authorized[language] }
+      : { authorized: false, message: MESSAGES.sessionClosed[language] };
   }
 }

@@ -57,7 +57,8 @@ export class SignInService {
 
   private async attempt(m: EntityManager, c: Credentials, origin: RequestOrigin): Promise<Outcome> {
     const { lockThreshold, lockMinutes, accessTokenTtl, refreshTokenTtl, authCodeTtl } = this.config.auth;
-    const user = c.field === 'secret' ? await this.repo.lockUserBySecretCode(m, c.secret) : await this.repo.lockUserByLogin(m, c.field, c.login);
+    const user =
+      c.field === 'secret' ? await this.repo.lockUserBySecretCode(m, c.secret) : await this.repo.lockUserByLogin(m, c.field, c.login);
     if (!user) {
       if (c.field !== 'secret') await this.passwords.verify(null, c.password);
       return { ok: false, error: new DomainError('UNAUTHORIZED', MESSAGES.signInFailed) };
@@ -81,7 +82,11 @@ export class SignInService {
       const lock = errorsSoFar + 1 >= lockThreshold;
       if (lockedUntil) await m.query(`UPDATE app_user SET input_error = 0 WHERE id = $1`, [user.id]);
       await this.repo.recordFailure(m, user.id, lock);
-      await log('W', AUTH_EVENTS.badPassword, `Wrong password (${errorsSoFar + 1} of ${lockThreshold}) from ${origin.host ?? 'unknown host'}`);
+      await log(
+        'W',
+        AUTH_EVENTS.badPassword,
+        `Wrong password (${errorsSoFar + 1} of ${lockThreshold}) from ${origin.host ?? 'unknown host'}`,
+      );
       if (lock) await log('E', AUTH_EVENTS.locked, `Account locked for ${lockMinutes} min after ${lockThreshold} wrong passwords`);
       return { ok: false, error: new DomainError('UNAUTHORIZED', MESSAGES.signInFailed) };
     }

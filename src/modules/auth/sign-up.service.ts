@@ -52,11 +52,28 @@ export class SignUpService {
            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
                   (SELECT id FROM locale WHERE code = 'ru'), (SELECT id FROM area WHERE code = 'default'), (SELECT id FROM interface WHERE sid = 'I:1:0:0')
            RETURNING id`,
-          [input.username, hash, input.type, fullName, n.short || null, n.first || null, n.last || null, n.middle || null, email, phone, input.info ?? null, input.description ?? null],
+          [
+            input.username,
+            hash,
+            input.type,
+            fullName,
+            n.short || null,
+            n.first || null,
+            n.last || null,
+            n.middle || null,
+            email,
+            phone,
+            input.info ?? null,
+            input.description ?? null,
+          ],
         );
-        await m.query(`INSERT INTO user_group_member (user_id, group_id) SELECT $1, id FROM user_group WHERE code = ANY($2::text[])`, [row.id, input.groups ?? ['user']]);
+        await m.query(`INSERT INTO user_group_member (user_id, group_id) SELECT $1, id FROM user_group WHERE code = ANY($2::text[])`, [
+          row.id,
+          input.groups ?? ['user'],
+        ]);
         await m.query(`INSERT INTO area_member (area_id, user_id) SELECT id, $1 FROM area WHERE code = 'default'`, [row.id]);
-        const clientId = opts.client ? await this.registrar().registerClient(m, {
+        const clientId = opts.client
+          ? await this.registrar().registerClient(m, {
               userId: row.id,
               username: input.username,
               type: input.type,
@@ -65,7 +82,8 @@ export class SignUpService {
               phone: phone ?? undefined,
               info: input.info,
               description: input.description,
-            }) : null;
+            })
+          : null;
         return { userId: row.id, clientId };
       };
       const { userId, clientId } = manager ? await create(manager) : await this.ds.transaction(create);

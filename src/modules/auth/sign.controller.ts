@@ -6,7 +6,18 @@ import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { requestLanguage } from '../../common/i18n/language.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
 import { AdminOnly, Auth, type AuthContext, ClientScope, Public } from '../../common/security/auth-context.js';
-import { AuthenticateDto, AuthorizeDto, AuthorizeResponseDto, SecretCodeDto, SecretCodeResponseDto, SignInDto, SignInResponseDto, SignOutDto, SignUpDto, SignUpResponseDto } from './auth.dto.js';
+import {
+  AuthenticateDto,
+  AuthorizeDto,
+  AuthorizeResponseDto,
+  SecretCodeDto,
+  SecretCodeResponseDto,
+  SignInDto,
+  SignInResponseDto,
+  SignOutDto,
+  SignUpDto,
+  SignUpResponseDto,
+} from './auth.dto.js';
 import { AccountsService } from './accounts.service.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { requestOrigin } from './request-origin.js';
@@ -30,13 +41,19 @@ export class SignController {
   @Post('sign/in')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in by username, phone or email and password', description: '401 on wrong credentials; 403 when the account is locked or expired.' })
+  @ApiOperation({
+    summary: 'Sign in by username, phone or email and password',
+    description: '401 on wrong credentials; 403 when the account is locked or expired.',
+  })
   @ApiOkResponse({ type: SignInResponseDto })
   async signIn(@Body() body: SignInDto, @Req() req: Request): Promise<SignInResponseDto> {
     const logins = (['username', 'phone', 'email'] as const).filter((k) => body[k] !== undefined);
     if (logins.length !== 1) throw invalidField('username', 'exactly one of username, phone or email is required');
     const field = logins[0];
-    const { session, code, secret } = await this.signInService.signIn({ field, login: body[field]!, password: body.password }, requestOrigin(req));
+    const { session, code, secret } = await this.signInService.signIn(
+      { field, login: body[field]!, password: body.password },
+      requestOrigin(req),
+    );
     return { session, code, secret };
   }
 

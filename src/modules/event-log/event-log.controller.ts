@@ -75,10 +75,14 @@ export class EventLogController {
   }
 
   private select(): string {
-    return Object.entries(COLUMNS).map(([k, c]) => `${c.sql} AS "${k}"`).join(', ');
+    return Object.entries(COLUMNS)
+      .map(([k, c]) => `${c.sql} AS "${k}"`)
+      .join(', ');
   }
 
-  @Post() @HttpCode(200) @ApiOperation({ summary: `The event log by type, code and period (newest first, at most ${LOG_LIMIT})` })
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: `The event log by type, code and period (newest first, at most ${LOG_LIMIT})` })
   async log(@Body() body: EventLogFilterDto, @Auth() auth: AuthContext) {
     const v = this.visible(auth, 5);
     const rows = await this.ds.query<Record<string, unknown>[]>(
@@ -91,22 +95,42 @@ export class EventLogController {
     return rows.map(numbers);
   }
 
-  @Post('set') @HttpCode(200) @ApiOperation({ summary: 'Add an entry (as the caller)' })
+  @Post('set')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add an entry (as the caller)' })
   async set(@Body() body: EventLogSetDto, @Auth() auth: AuthContext) {
-    await this.events.write({ type: body.type ?? 'M', code: body.code ?? 9000, category: 'user', text: body.text, userId: auth.userId, session: auth.session });
-    const [row] = await this.ds.query<Record<string, unknown>[]>(`SELECT ${this.select()} FROM ${FROM} WHERE l.user_id = $1 ORDER BY l.id DESC LIMIT 1`, [auth.userId]);
+    await this.events.write({
+      type: body.type ?? 'M',
+      code: body.code ?? 9000,
+      category: 'user',
+      text: body.text,
+      userId: auth.userId,
+      session: auth.session,
+    });
+    const [row] = await this.ds.query<Record<string, unknown>[]>(
+      `SELECT ${this.select()} FROM ${FROM} WHERE l.user_id = $1 ORDER BY l.id DESC LIMIT 1`,
+      [auth.userId],
+    );
     return numbers(row);
   }
 
-  @Post('get') @HttpCode(200) @ApiOperation({ summary: 'One entry' })
+  @Post('get')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'One entry' })
   async get(@Body() body: EventLogGetDto, @Auth() auth: AuthContext) {
     const v = this.visible(auth, 2);
-    const [row] = await this.ds.query<Record<string, unknown>[]>(`SELECT ${this.select()} FROM ${FROM} WHERE l.id = $1 AND ${v.sql}`, [body.id, ...v.params]);
+    const [row] = await this.ds.query<Record<string, unknown>[]>(`SELECT ${this.select()} FROM ${FROM} WHERE l.id = $1 AND ${v.sql}`, [
+      body.id,
+      ...v.params,
+    ]);
     if (!row) throw new DomainError('NOT_FOUND', `Event log entry ${body.id} not found`);
     return projectFields([numbers(row)], body.fields, Object.keys(COLUMNS))[0];
   }
 
-  @Post('list') @HttpCode(200) @ApiOperation({ summary: 'The event log by the list query language' }) @ApiBody({ schema: { type: 'object' } })
+  @Post('list')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The event log by the list query language' })
+  @ApiBody({ schema: { type: 'object' } })
   async list(@Body() body: unknown, @Auth() auth: AuthContext) {
     const q = parseListQuery(body, COLUMNS, this.config.list, { orderBy: ['id DESC'] });
     const v = this.visible(auth, 1);

@@ -31,7 +31,10 @@ const PRINCIPAL = `(x.user_id = $2 OR x.group_id IN (SELECT group_id FROM user_g
 export class AccessService {
   async classRights(m: EntityManager, actor: Actor, chain: string[]): Promise<Set<ClassRight>> {
     if (actor.admin) return new Set(['a', 'c', 's', 'u', 'd']);
-    const rows = await m.query<(Mask & { classId: string })[]>(`SELECT class_id AS "classId", allow, deny FROM acl_class x WHERE x.class_id = ANY($1::bigint[]) AND ${PRINCIPAL}`, [chain, actor.userId]);
+    const rows = await m.query<(Mask & { classId: string })[]>(
+      `SELECT class_id AS "classId", allow, deny FROM acl_class x WHERE x.class_id = ANY($1::bigint[]) AND ${PRINCIPAL}`,
+      [chain, actor.userId],
+    );
     const nearest = chain.find((id) => rows.some((r) => r.classId === id));
     const masks = rows.filter((r) => r.classId === nearest);
     return new Set((['a', 'c', 's', 'u', 'd'] as const).filter((r) => decide(masks, r) === true));
@@ -73,7 +76,10 @@ export class AccessService {
    */
   async methodAllows(m: EntityManager, actor: Actor, methodId: string): Promise<boolean> {
     if (actor.admin) return true;
-    const masks = await m.query<Mask[]>(`SELECT allow, deny FROM acl_method x WHERE x.method_id = $1 AND ${PRINCIPAL}`, [methodId, actor.userId]);
+    const masks = await m.query<Mask[]>(`SELECT allow, deny FROM acl_method x WHERE x.method_id = $1 AND ${PRINCIPAL}`, [
+      methodId,
+      actor.userId,
+    ]);
     return decide(masks, 'x') ?? true;
   }
 

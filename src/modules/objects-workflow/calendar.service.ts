@@ -34,7 +34,12 @@ export class CalendarService {
     private readonly access: AccessService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.reader = new ObjectReader({ classCode: 'calendar', tables: `calendar base ${REFERENCE_JOINS}`, columns: calendarColumns, documentAlias: null }, repo, access, config.list);
+    this.reader = new ObjectReader(
+      { classCode: 'calendar', tables: `calendar base ${REFERENCE_JOINS}`, columns: calendarColumns, documentAlias: null },
+      repo,
+      access,
+      config.list,
+    );
   }
 
   async set(body: CalendarSetDto, actor: Actor, lang: Language): Promise<Record<string, unknown>> {
@@ -43,7 +48,10 @@ export class CalendarService {
       return await this.reader.get(this.ds.manager, id, undefined, actor, lang);
     } catch (err) {
       if (uniqueViolation(err)) {
-        throw new DomainError('BAD_REQUEST', { ru: `Календарь с кодом "${body.code}" уже существует.`, en: `A calendar with code "${body.code}" already exists.` });
+        throw new DomainError('BAD_REQUEST', {
+          ru: `Календарь с кодом "${body.code}" уже существует.`,
+          en: `A calendar with code "${body.code}" already exists.`,
+        });
       }
       throw err;
     }
@@ -54,9 +62,25 @@ export class CalendarService {
     const { classId, method } = await this.engine.beginCreate(m, 'calendar', actor);
     const type = await this.repo.typeByCode(m, classId, b.type ?? 'workday');
     if (!type) throw invalidField('type', `unknown type "${b.type}"`);
-    const id = await this.repo.insertObject(m, { parentId: b.parent ?? null, typeId: type.id, classId, stateId: method.newStateId!, ownerId: actor.userId, label: b.name ?? b.code });
-    await m.query(`INSERT INTO reference (id, class_id, code, name, description) VALUES ($1, $2, $3, $4, $5)`, [id, classId, b.code, b.name ?? null, b.description ?? null]);
-    await m.query(`INSERT INTO calendar (id, work_days, work_hours) VALUES ($1, coalesce($2::smallint[], '{1,2,3,4,5}'), coalesce($3, '09:00-18:00'))`, [id, b.workdays ?? null, b.workhours ?? null]);
+    const id = await this.repo.insertObject(m, {
+      parentId: b.parent ?? null,
+      typeId: type.id,
+      classId,
+      stateId: method.newStateId!,
+      ownerId: actor.userId,
+      label: b.name ?? b.code,
+    });
+    await m.query(`INSERT INTO reference (id, class_id, code, name, description) VALUES ($1, $2, $3, $4, $5)`, [
+      id,
+      classId,
+      b.code,
+      b.name ?? null,
+      b.description ?? null,
+    ]);
+    await m.query(
+      `INSERT INTO calendar (id, work_days, work_hours) VALUES ($1, coalesce($2::smallint[], '{1,2,3,4,5}'), coalesce($3, '09:00-18:00'))`,
+      [id, b.workdays ?? null, b.workhours ?? null],
+    );
     await this.engine.afterCreate(m, id, method, { ...b }, actor);
     return id;
   }
@@ -67,7 +91,10 @@ export class CalendarService {
       `UPDATE reference SET code = coalesce($2, code), name = CASE WHEN $3::boolean THEN $4 ELSE name END, description = CASE WHEN $5::boolean THEN $6 ELSE description END WHERE id = $1`,
       [id, b.code ?? null, b.name !== undefined, b.name ?? null, b.description !== undefined, b.description ?? null],
     );
-    await m.query(`UPDATE calendar SET work_days = coalesce($2::smallint[], work_days), work_hours = coalesce($3, work_hours) WHERE id = $1`, [id, b.workdays ?? null, b.workhours ?? null]);
+    await m.query(
+      `UPDATE calendar SET work_days = coalesce($2::smallint[], work_days), work_hours = coalesce($3, work_hours) WHERE id = $1`,
+      [id, b.workdays ?? null, b.workhours ?? null],
+    );
     if (b.name !== undefined) await this.repo.setLabel(m, id, b.name ?? b.code ?? null);
     await this.engine.executeAction(m, id, { code: 'edit' }, { ...b }, actor);
     return id;

@@ -68,7 +68,11 @@ export class ClientService implements ClientRegistrar {
     } catch (err) {
       const detail = uniqueViolation(err)?.detail;
       if (detail) {
-        if (detail.includes('(code)')) throw new DomainError('BAD_REQUEST', { ru: `Клиент с кодом "${body.code}" уже существует.`, en: `A client with code "${body.code}" already exists.` });
+        if (detail.includes('(code)'))
+          throw new DomainError('BAD_REQUEST', {
+            ru: `Клиент с кодом "${body.code}" уже существует.`,
+            en: `A client with code "${body.code}" already exists.`,
+          });
         if (detail.includes('(user_id)')) throw invalidField('userid', 'this user account already belongs to another client');
       }
       throw err;
@@ -81,7 +85,11 @@ export class ClientService implements ClientRegistrar {
    */
   async registerClient(m: EntityManager, account: ClientAccount): Promise<string> {
     const [taken] = await m.query<unknown[]>(`SELECT 1 FROM client WHERE code = $1`, [account.username]);
-    if (taken) throw new DomainError('BAD_REQUEST', { ru: `Клиент с кодом "${account.username}" уже существует.`, en: `A client with code "${account.username}" already exists.` });
+    if (taken)
+      throw new DomainError('BAD_REQUEST', {
+        ru: `Клиент с кодом "${account.username}" уже существует.`,
+        en: `A client with code "${account.username}" already exists.`,
+      });
     const [user] = await m.query<{ areaId: string }[]>(`SELECT area_id AS "areaId" FROM app_user WHERE id = $1`, [account.userId]);
     const system: Actor = { userId: account.userId, session: null, admin: true, areaId: user.areaId };
     const body: ClientSetDto = {
@@ -116,12 +124,33 @@ export class ClientService implements ClientRegistrar {
     }
     if (b.parent) await this.requireParent(m, b.parent);
     const label = b.name?.name ?? b.name?.short ?? code;
-    const id = await this.repo.insertObject(m, { parentId: b.parent ?? null, typeId: type, classId, stateId: method.newStateId!, ownerId: actor.userId, label });
+    const id = await this.repo.insertObject(m, {
+      parentId: b.parent ?? null,
+      typeId: type,
+      classId,
+      stateId: method.newStateId!,
+      ownerId: actor.userId,
+      label,
+    });
     await m.query(`INSERT INTO document (id, area_id, description) VALUES ($1, $2, $3)`, [id, actor.areaId, b.description ?? null]);
     await m.query(
       `INSERT INTO client (id, code, user_id, fullname, shortname, lastname, firstname, middlename, birthday, phone, email, info, locale_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT id FROM locale WHERE code = $13))`,
-      [id, code, userId, b.name?.name ?? null, b.name?.short ?? null, b.name?.last ?? null, b.name?.first ?? null, b.name?.middle ?? null, b.birthday ?? null, json(b.phone), json(b.email), json(b.info), b.locale ?? null],
+      [
+        id,
+        code,
+        userId,
+        b.name?.name ?? null,
+        b.name?.short ?? null,
+        b.name?.last ?? null,
+        b.name?.first ?? null,
+        b.name?.middle ?? null,
+        b.birthday ?? null,
+        json(b.phone),
+        json(b.email),
+        json(b.info),
+        b.locale ?? null,
+      ],
     );
     await this.engine.afterCreate(m, id, method, { ...b }, actor);
     return id;
@@ -138,7 +167,8 @@ export class ClientService implements ClientRegistrar {
     };
     if (b.code !== undefined) put('code', b.code);
     if (b.userid !== undefined) {
-      if (b.userid !== 0 && !(await this.accounts.userExists(String(b.userid), m))) throw invalidField('userid', `user ${b.userid} does not exist`);
+      if (b.userid !== 0 && !(await this.accounts.userExists(String(b.userid), m)))
+        throw invalidField('userid', `user ${b.userid} does not exist`);
       put('user_id', b.userid === 0 ? null : String(b.userid));
     }
     if (b.name !== undefined) {
@@ -158,7 +188,8 @@ export class ClientService implements ClientRegistrar {
     }
     if (sets.length > 0) await m.query(`UPDATE client SET ${sets.join(', ')} WHERE id = $1`, params);
     if (b.description !== undefined) await m.query(`UPDATE document SET description = $2 WHERE id = $1`, [id, b.description]);
-    if (b.type !== undefined) await m.query(`UPDATE object SET type_id = $2 WHERE id = $1`, [id, await this.typeId(m, object.classId, b.type)]);
+    if (b.type !== undefined)
+      await m.query(`UPDATE object SET type_id = $2 WHERE id = $1`, [id, await this.typeId(m, object.classId, b.type)]);
     if (b.parent !== undefined) {
       if (b.parent) await this.requireParent(m, b.parent);
       await m.query(`UPDATE object SET parent_id = $2 WHERE id = $1`, [id, b.parent]);

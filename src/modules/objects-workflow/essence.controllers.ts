@@ -19,27 +19,41 @@ abstract class EssenceReads {
   protected abstract readonly reader: ObjectReader;
   protected abstract readonly ds: DataSource;
 
-  @Post('type') @HttpCode(200) @ApiOperation({ summary: 'The types of this essence' })
+  @Post('type')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The types of this essence' })
   type(@Body() body: FieldsDto, @Req() req: Request) {
     return this.reader.types(this.ds.manager, body.fields, requestLanguage(req, 'ru'));
   }
 
-  @Post('method') @HttpCode(200) @ApiOperation({ summary: 'The methods the caller may run on the object now' }) @ApiOkResponse({ type: [MethodGetItemDto] })
+  @Post('method')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The methods the caller may run on the object now' })
+  @ApiOkResponse({ type: [MethodGetItemDto] })
   method(@Body() body: IdDto, @Req() req: Request, @Auth() auth: AuthContext) {
     return this.reader.methods(this.ds.manager, body.id, actorOf(auth), requestLanguage(req, 'ru'));
   }
 
-  @Post('count') @HttpCode(200) @ApiOperation({ summary: 'How many objects match (list query: search, filter)' }) @ApiBody({ type: ListBodyDto }) @ApiOkResponse({ type: CountResponseDto })
+  @Post('count')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'How many objects match (list query: search, filter)' })
+  @ApiBody({ type: ListBodyDto })
+  @ApiOkResponse({ type: CountResponseDto })
   count(@Body() body: unknown, @Req() req: Request, @Auth() auth: AuthContext) {
     return this.reader.count(this.ds.manager, body, actorOf(auth), requestLanguage(req, 'ru'));
   }
 
-  @Post('get') @HttpCode(200) @ApiOperation({ summary: 'One object (the class-table fields)' })
+  @Post('get')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'One object (the class-table fields)' })
   get(@Body() body: IdFieldsDto, @Req() req: Request, @Auth() auth: AuthContext) {
     return this.reader.get(this.ds.manager, body.id, body.fields, actorOf(auth), requestLanguage(req, 'ru'));
   }
 
-  @Post('list') @HttpCode(200) @ApiOperation({ summary: 'Objects by the list query language (fields, search, filter, orderby, reclimit, recoffset)' }) @ApiBody({ type: ListBodyDto })
+  @Post('list')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Objects by the list query language (fields, search, filter, orderby, reclimit, recoffset)' })
+  @ApiBody({ type: ListBodyDto })
   list(@Body() body: unknown, @Req() req: Request, @Auth() auth: AuthContext) {
     return this.reader.list(this.ds.manager, body, actorOf(auth), requestLanguage(req, 'ru'));
   }
@@ -62,7 +76,10 @@ export class ClientController extends EssenceReads {
 
   @Post('set')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a client (no id) or change the given keys (with id); answers what /get answers', description: '`userid` 0 creates a user account with the code as login.' })
+  @ApiOperation({
+    summary: 'Create a client (no id) or change the given keys (with id); answers what /get answers',
+    description: '`userid` 0 creates a user account with the code as login.',
+  })
   set(@Body() body: ClientSetDto, @Req() req: Request, @Auth() auth: AuthContext) {
     return this.clients.set(body, actorOf(auth), requestLanguage(req, 'ru'));
   }

@@ -58,7 +58,12 @@ export function objectColumns(lang: Language): Record<string, ColumnSpec> {
 /** Seed 002 class table `document`. */
 export function documentColumns(): Record<string, ColumnSpec> {
   const area = (expr: string) => `(SELECT ${expr} FROM area ar WHERE ar.id = d.area_id)`;
-  return { area: col('d.area_id', 'integer'), areacode: col(area('ar.code'), 'text'), areaname: col(area('ar.name'), 'text'), description: col('d.description', 'text') };
+  return {
+    area: col('d.area_id', 'integer'),
+    areacode: col(area('ar.code'), 'text'),
+    areaname: col(area('ar.name'), 'text'),
+    description: col('d.description', 'text'),
+  };
 }
 
 /** Seed 002 class table `reference`. */
@@ -85,7 +90,11 @@ export interface EssenceSpec {
 }
 
 /** Integer columns leave as JSON numbers. */
-const numbers = (row: Record<string, unknown>, columns: ColumnMap) => numbersIn(row, Object.keys(row).filter((k) => columns[k]?.type === 'integer'));
+const numbers = (row: Record<string, unknown>, columns: ColumnMap) =>
+  numbersIn(
+    row,
+    Object.keys(row).filter((k) => columns[k]?.type === 'integer'),
+  );
 
 /**
  * The generic reads of an essence (seed 002 "Общие конечные точки"): type, method, count, get, list, with
@@ -148,7 +157,9 @@ export class ObjectReader {
     const columns = this.spec.columns(lang);
     const { rootId, rights } = await this.scope(m, actor);
     const access = this.access.listFilter(actor, rights.has('s'), 3, this.spec.documentAlias);
-    const select = Object.entries(columns).map(([k, c]) => `${c.sql} AS "${k}"`).join(', ');
+    const select = Object.entries(columns)
+      .map(([k, c]) => `${c.sql} AS "${k}"`)
+      .join(', ');
     const [row] = await m.query<Record<string, unknown>[]>(
       `SELECT ${select} FROM ${this.from} WHERE o.id = $1 AND ${this.classFilter(2)} AND ${access.sql}`,
       [id, rootId, ...access.params],
@@ -164,7 +175,11 @@ export class ObjectReader {
          FROM object_type t JOIN object_class c ON c.id = t.class_id WHERE c.code = $1 ORDER BY t.id`,
       [this.spec.classCode, lang],
     );
-    return projectFields(rows.map((r) => numbersIn(r, ['id', 'class'])), fields, ['id', 'class', 'classcode', 'code', 'name', 'description']);
+    return projectFields(
+      rows.map((r) => numbersIn(r, ['id', 'class'])),
+      fields,
+      ['id', 'class', 'classcode', 'code', 'name', 'description'],
+    );
   }
 
   /** `/method`: what the actor may run on the object in its current state. */

@@ -47,7 +47,12 @@ interface HandlerMeta {
  */
 export function WorkflowHandler(options: { class: string; action: string; name?: string; sequence?: number }): ClassDecorator {
   return (target) => {
-    const meta: HandlerMeta = { class: options.class, action: options.action, name: options.name ?? (target as { name: string }).name, sequence: options.sequence ?? 10 };
+    const meta: HandlerMeta = {
+      class: options.class,
+      action: options.action,
+      name: options.name ?? (target as { name: string }).name,
+      sequence: options.sequence ?? 10,
+    };
     applyDecorators(Injectable(), SetMetadata(WORKFLOW_HANDLER, meta))(target);
   };
 }

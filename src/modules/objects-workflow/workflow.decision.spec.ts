@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { decideAction, decideCreate, decideMethod, effectiveMethods, eventChain, type EventRow, methodsInState, type MethodRow } from './workflow.decision.js';
+import {
+  decideAction,
+  decideCreate,
+  decideMethod,
+  effectiveMethods,
+  eventChain,
+  type EventRow,
+  methodsInState,
+  type MethodRow,
+} from './workflow.decision.js';
 
 // Class chain of a client object: client(3) -> document(2) -> object(1).
 const CHAIN = ['3', '2', '1'];
@@ -8,9 +17,27 @@ const [CREATED, ENABLED, DISABLED] = ['10', '11', '12'];
 const ACTION = { enable: '5', disable: '6', delete: '7', edit: '4', create: '8' } as const;
 
 let nextId = 100;
-function method(classId: string, stateId: string | null, action: keyof typeof ACTION, newStateId: string | null, extra: Partial<MethodRow> = {}): MethodRow {
+function method(
+  classId: string,
+  stateId: string | null,
+  action: keyof typeof ACTION,
+  newStateId: string | null,
+  extra: Partial<MethodRow> = {},
+): MethodRow {
   const id = String(nextId++);
-  return { id, classId, stateId, actionId: ACTION[action], actionCode: action, code: `${stateId ?? 'null'}:${action}`, label: { ru: action, en: action }, visible: true, sequence: nextId, newStateId, ...extra };
+  return {
+    id,
+    classId,
+    stateId,
+    actionId: ACTION[action],
+    actionCode: action,
+    code: `${stateId ?? 'null'}:${action}`,
+    label: { ru: action, en: action },
+    visible: true,
+    sequence: nextId,
+    newStateId,
+    ...extra,
+  };
 }
 
 const base = [
@@ -80,10 +107,22 @@ describe('workflow decisions', () => {
   });
 
   describe('event chain', () => {
-    const ev = (classId: string, kind: EventRow['kind'], handler: string | null, sequence: number, enabled = true): EventRow => ({ classId, actionId: ACTION.enable, kind, handler, sequence, enabled });
+    const ev = (classId: string, kind: EventRow['kind'], handler: string | null, sequence: number, enabled = true): EventRow => ({
+      classId,
+      actionId: ACTION.enable,
+      kind,
+      handler,
+      sequence,
+      enabled,
+    });
 
     it('runs a class’s own handlers in sequence order, `parent` splicing in the parent chain', () => {
-      const rows = [ev('3', 'handler', 'client.after', 30), ev('3', 'parent', null, 20), ev('3', 'handler', 'client.before', 10), ev('1', 'handler', 'object.log', 1)];
+      const rows = [
+        ev('3', 'handler', 'client.after', 30),
+        ev('3', 'parent', null, 20),
+        ev('3', 'handler', 'client.before', 10),
+        ev('1', 'handler', 'object.log', 1),
+      ];
       expect(eventChain(rows, CHAIN, ACTION.enable)).toEqual(['client.before', 'object.log', 'client.after']);
     });
 

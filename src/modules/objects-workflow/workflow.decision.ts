@@ -72,7 +72,12 @@ function notAllowed(what: string): DomainError {
  * The method an action runs on an object in `stateId`: the method of the current state if there is one,
  * else a global method of that action. None: the action is not allowed now (409).
  */
-export function decideAction(rows: readonly MethodRow[], chain: readonly string[], stateId: string, action: { id?: string; code?: string }): MethodRow {
+export function decideAction(
+  rows: readonly MethodRow[],
+  chain: readonly string[],
+  stateId: string,
+  action: { id?: string; code?: string },
+): MethodRow {
   const matches = (m: MethodRow) => (action.id !== undefined ? m.actionId === action.id : m.actionCode === action.code);
   const effective = effectiveMethods(rows, chain).filter(matches);
   const found = effective.find((m) => m.stateId === stateId) ?? effective.find((m) => m.stateId === null);
@@ -84,7 +89,11 @@ export function decideAction(rows: readonly MethodRow[], chain: readonly string[
 /** The global `create` method a new object of the class runs; its transition gives the first state. */
 export function decideCreate(rows: readonly MethodRow[], chain: readonly string[]): MethodRow {
   const found = effectiveMethods(rows, chain).find((m) => m.stateId === null && m.actionCode === CREATE);
-  if (!found || !found.newStateId) throw new DomainError('CONFLICT', { ru: 'Для класса не настроено создание объектов.', en: 'The class has no create method with a transition.' });
+  if (!found || !found.newStateId)
+    throw new DomainError('CONFLICT', {
+      ru: 'Для класса не настроено создание объектов.',
+      en: 'The class has no create method with a transition.',
+    });
   return found;
 }
 
@@ -92,10 +101,16 @@ export function decideCreate(rows: readonly MethodRow[], chain: readonly string[
  * A method named by id or code: it must be in force for the class (not overridden by a subclass) and
  * offered in the current state (or in any state). Otherwise 409, and nothing runs.
  */
-export function decideMethod(rows: readonly MethodRow[], chain: readonly string[], stateId: string, method: { id?: string; code?: string }): MethodRow {
+export function decideMethod(
+  rows: readonly MethodRow[],
+  chain: readonly string[],
+  stateId: string,
+  method: { id?: string; code?: string },
+): MethodRow {
   const effective = effectiveMethods(rows, chain);
   const found = effective.find((m) => (method.id !== undefined ? m.id === method.id : m.code === method.code));
-  if (!found || found.actionCode === CREATE || (found.stateId !== null && found.stateId !== stateId)) throw notAllowed(method.code ?? `#${method.id}`);
+  if (!found || found.actionCode === CREATE || (found.stateId !== null && found.stateId !== stateId))
+    throw notAllowed(method.code ?? `#${method.id}`);
   return found;
 }
 

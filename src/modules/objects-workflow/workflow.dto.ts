@@ -11,7 +11,11 @@ export const MAX_BATCH = 100;
 
 export class FieldsDto {
   @ApiPropertyOptional({ type: [String], description: 'The fields to return (all when absent)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_FIELDS) @IsString({ each: true }) @MaxLength(64, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_FIELDS)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
   fields?: string[];
 }
 
@@ -33,11 +37,14 @@ export class ActionRunDto {
   id: string;
 
   @ApiProperty({ example: 'enable', description: 'Action id or code' })
-  @Transform(toRef) @IsString() @MaxLength(50)
+  @Transform(toRef)
+  @IsString()
+  @MaxLength(50)
   action: string;
 
   @ApiPropertyOptional({ type: Object, description: 'HTML form values (JSON)' })
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   form?: Record<string, unknown>;
 }
 
@@ -47,29 +54,43 @@ export class MethodRunDto {
   id: string;
 
   @ApiProperty({ example: 'enabled:disable', description: 'Method id or code' })
-  @Transform(toRef) @IsString() @MaxLength(100)
+  @Transform(toRef)
+  @IsString()
+  @MaxLength(100)
   method: string;
 
   @ApiPropertyOptional({ type: Object })
-  @IsOptional() @IsObject()
+  @IsOptional()
+  @IsObject()
   form?: Record<string, unknown>;
 }
 
 export class MethodGetDto {
   @ApiPropertyOptional({ description: 'Object id (its class and state)' })
-  @IsOptional() @IsNumericId('object')
+  @IsOptional()
+  @IsNumericId('object')
   object?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsNumericId('class')
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumericId('class')
   class?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsNumericId('state')
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumericId('state')
   state?: string;
 
-  @ApiPropertyOptional({ example: 'client' }) @IsOptional() @IsString() @MaxLength(50)
+  @ApiPropertyOptional({ example: 'client' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
   classcode?: string;
 
-  @ApiPropertyOptional({ example: 'enabled' }) @IsOptional() @IsString() @MaxLength(50)
+  @ApiPropertyOptional({ example: 'enabled' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
   statecode?: string;
 }
 

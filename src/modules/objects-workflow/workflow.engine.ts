@@ -38,15 +38,37 @@ export class WorkflowEngine {
     private readonly outbox: OutboxService,
   ) {}
 
-  async executeAction(m: EntityManager, objectId: string, action: ActionRef, form: Record<string, unknown>, actor: Actor): Promise<ActionOutcome> {
+  async executeAction(
+    m: EntityManager,
+    objectId: string,
+    action: ActionRef,
+    form: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<ActionOutcome> {
     const { object, chain, methods } = await this.load(m, objectId);
-    const method = decideAction(methods, chain.map((c) => c.id), object.stateId, action);
+    const method = decideAction(
+      methods,
+      chain.map((c) => c.id),
+      object.stateId,
+      action,
+    );
     return this.run(m, object, chain, method, form, actor);
   }
 
-  async executeMethod(m: EntityManager, objectId: string, ref: ActionRef, form: Record<string, unknown>, actor: Actor): Promise<ActionOutcome> {
+  async executeMethod(
+    m: EntityManager,
+    objectId: string,
+    ref: ActionRef,
+    form: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<ActionOutcome> {
     const { object, chain, methods } = await this.load(m, objectId);
-    const method = decideMethod(methods, chain.map((c) => c.id), object.stateId, ref);
+    const method = decideMethod(
+      methods,
+      chain.map((c) => c.id),
+      object.stateId,
+      ref,
+    );
     return this.run(m, object, chain, method, form, actor);
   }
 
@@ -76,7 +98,13 @@ export class WorkflowEngine {
   }
 
   /** Runs the create chain for an object just inserted in the create method's state (no transition again). */
-  async afterCreate(m: EntityManager, objectId: string, method: MethodRow, form: Record<string, unknown>, actor: Actor): Promise<ActionOutcome> {
+  async afterCreate(
+    m: EntityManager,
+    objectId: string,
+    method: MethodRow,
+    form: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<ActionOutcome> {
     const object = (await this.repo.lockObject(m, objectId))!;
     const chain = await this.repo.classChain(m, object.classId);
     return this.run(m, object, chain, { ...method, newStateId: null }, form, actor, null);
@@ -85,7 +113,11 @@ export class WorkflowEngine {
   /** Admin: to the class's `deleted` state without running events. */
   async forceDelete(m: EntityManager, objectId: string, actor: Actor): Promise<ActionOutcome> {
     const { object, chain } = await this.load(m, objectId);
-    const deleted = await this.repo.stateByCode(m, chain.map((c) => c.id), 'deleted');
+    const deleted = await this.repo.stateByCode(
+      m,
+      chain.map((c) => c.id),
+      'deleted',
+    );
     if (!deleted) throw new DomainError('CONFLICT', 'The class has no deleted state');
     if (object.stateId !== deleted.id) await this.repo.changeState(m, object.id, deleted.id, actor.userId);
     await this.log(m, actor, object.id, `Object ${object.id} (${chain[0].code}) force-deleted`);
@@ -107,7 +139,10 @@ export class WorkflowEngine {
     const object = await this.repo.lockObject(m, objectId);
     if (!object) throw objectNotFound(objectId);
     const chain = await this.repo.classChain(m, object.classId);
-    const methods = await this.repo.methods(m, chain.map((c) => c.id));
+    const methods = await this.repo.methods(
+      m,
+      chain.map((c) => c.id),
+    );
     return { object, chain, methods };
   }
 
@@ -130,7 +165,16 @@ export class WorkflowEngine {
       throw new DomainError('FORBIDDEN', { ru: 'Нет права на выполнение метода.', en: 'You may not run this method.' });
     }
 
-    const ctx = { manager: m, object, classCode: chain[0].code, method, action: method.actionCode, form, actor, result: {} as Record<string, unknown> };
+    const ctx = {
+      manager: m,
+      object,
+      classCode: chain[0].code,
+      method,
+      action: method.actionCode,
+      form,
+      actor,
+      result: {} as Record<string, unknown>,
+    };
     for (const name of eventChain(await this.repo.events(m, chainIds, method.actionId), chainIds, method.actionId)) {
       await this.handlers.get(name).handle(ctx);
     }
@@ -161,6 +205,9 @@ export class WorkflowEngine {
   }
 
   private log(m: EntityManager, actor: Actor, objectId: string | null, text: string): Promise<void> {
-    return this.events.write({ type: 'M', code: WORKFLOW_LOG_CODE, category: 'workflow', text, userId: actor.userId, session: actor.session, objectId }, m);
+    return this.events.write(
+      { type: 'M', code: WORKFLOW_LOG_CODE, category: 'workflow', text, userId: actor.userId, session: actor.session, objectId },
+      m,
+    );
   }
 }

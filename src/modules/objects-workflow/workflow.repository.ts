@@ -57,29 +57,36 @@ export class WorkflowRepository {
 
   /** The class and its ancestors, the class first. */
   classChain(m: EntityManager, classId: string): Promise<ClassLink[]> {
-    return this.cached(`chain:${classId}`, () => m.query<ClassLink[]>(
-      `WITH RECURSIVE chain AS (
+    return this.cached(`chain:${classId}`, () =>
+      m.query<ClassLink[]>(
+        `WITH RECURSIVE chain AS (
          SELECT id, parent_id, code, essence_id, abstract, 0 AS depth FROM object_class WHERE id = $1
          UNION ALL
          SELECT p.id, p.parent_id, p.code, p.essence_id, p.abstract, chain.depth + 1 FROM object_class p JOIN chain ON p.id = chain.parent_id)
        SELECT chain.id, chain.code, e.code AS essence, chain.abstract FROM chain JOIN essence e ON e.id = chain.essence_id ORDER BY depth`,
-      [classId],
-    ));
+        [classId],
+      ),
+    );
   }
 
   classByCode(m: EntityManager, code: string): Promise<{ id: string } | undefined> {
-    return this.cached(`class:${code}`, async () => (await m.query<{ id: string }[]>(`SELECT id FROM object_class WHERE code = $1`, [code]))[0]);
+    return this.cached(
+      `class:${code}`,
+      async () => (await m.query<{ id: string }[]>(`SELECT id FROM object_class WHERE code = $1`, [code]))[0],
+    );
   }
 
   /** Methods (with action and transition) of the given classes. */
   methods(m: EntityManager, classIds: string[]): Promise<MethodRow[]> {
-    return this.cached(`methods:${classIds.join(',')}`, () => m.query<MethodRow[]>(
-      `SELECT md.id, md.class_id AS "classId", md.state_id AS "stateId", md.action_id AS "actionId", a.code AS "actionCode", md.code,
+    return this.cached(`methods:${classIds.join(',')}`, () =>
+      m.query<MethodRow[]>(
+        `SELECT md.id, md.class_id AS "classId", md.state_id AS "stateId", md.action_id AS "actionId", a.code AS "actionCode", md.code,
               md.label, md.visible, md.sequence, t.new_state_id AS "newStateId"
          FROM method md JOIN action a ON a.id = md.action_id LEFT JOIN transition t ON t.method_id = md.id
         WHERE md.class_id = ANY($1::bigint[])`,
-      [classIds],
-    ));
+        [classIds],
+      ),
+    );
   }
 
   events(m: EntityManager, classIds: string[], actionId: string): Promise<EventRow[]> {
@@ -113,13 +120,20 @@ export class WorkflowRepository {
   async changeState(m: EntityManager, objectId: string, stateId: string, operId: string | null): Promise<void> {
     // Two statements: within one, the new row would be checked against the old version of the closed one.
     // The instant stays in the database (a JS Date would cut it to milliseconds and overlap the intervals).
-    await m.query(`UPDATE object_state SET valid_to = greatest(clock_timestamp(), valid_from) WHERE object_id = $1 AND valid_to = 'infinity'`, [objectId]);
+    await m.query(
+      `UPDATE object_state SET valid_to = greatest(clock_timestamp(), valid_from) WHERE object_id = $1 AND valid_to = 'infinity'`,
+      [objectId],
+    );
     await m.query(
       `INSERT INTO object_state (object_id, state_id, valid_from)
        SELECT $1, $2, coalesce((SELECT max(valid_to) FROM object_state WHERE object_id = $1), clock_timestamp())`,
       [objectId, stateId],
     );
-    await m.query(`UPDATE object SET state_id = $2, updated = now(), oper_id = $3, oper_date = now() WHERE id = $1`, [objectId, stateId, operId]);
+    await m.query(`UPDATE object SET state_id = $2, updated = now(), oper_id = $3, oper_date = now() WHERE id = $1`, [
+      objectId,
+      stateId,
+      operId,
+    ]);
   }
 
   /** Drop: the object and everything hanging from it (history, class rows, access rows) go by cascade. */
@@ -159,12 +173,23 @@ export class WorkflowRepository {
         [classCode, actionCode],
       );
       if (!target) return false;
-      const existing = await m.query<{ handler: string | null }[]>(`SELECT handler FROM workflow_event WHERE class_id = $1 AND action_id = $2`, [target.classId, target.actionId]);
+      const existing = await m.query<{ handler: string | null }[]>(
+        `SELECT handler FROM workflow_event WHERE class_id = $1 AND action_id = $2`,
+        [target.classId, target.actionId],
+      );
       if (existing.some((e) => e.handler === handler)) return true;
       if (existing.length === 0) {
-        await m.query(`INSERT INTO workflow_event (class_id, action_id, kind, sequence) VALUES ($1, $2, 'parent', 0)`, [target.classId, target.actionId]);
+        await m.query(`INSERT INTO workflow_event (class_id, action_id, kind, sequence) VALUES ($1, $2, 'parent', 0)`, [
+          target.classId,
+          target.actionId,
+        ]);
       }
-      await m.query(`INSERT INTO workflow_event (class_id, action_id, kind, handler, sequence) VALUES ($1, $2, 'handler', $3, $4)`, [target.classId, target.actionId, handler, sequence]);
+      await m.query(`INSERT INTO workflow_event (class_id, action_id, kind, handler, sequence) VALUES ($1, $2, 'handler', $3, $4)`, [
+        target.classId,
+        target.actionId,
+        handler,
+        sequence,
+      ]);
       this.config.clear();
       return true;
     });

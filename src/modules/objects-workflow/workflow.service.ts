@@ -69,7 +69,10 @@ export class WorkflowService {
   /** 404 unless the object exists and the actor may select it (not telling hidden objects from missing ones). */
   async ensureVisible(id: string, actor: Actor): Promise<{ classId: string; stateId: string }> {
     const m = this.ds.manager;
-    const [o] = await m.query<{ classId: string; stateId: string }[]>(`SELECT class_id AS "classId", state_id AS "stateId" FROM object WHERE id = $1`, [id]);
+    const [o] = await m.query<{ classId: string; stateId: string }[]>(
+      `SELECT class_id AS "classId", state_id AS "stateId" FROM object WHERE id = $1`,
+      [id],
+    );
     if (!o) throw objectNotFound(id);
     const chain = (await this.repo.classChain(m, o.classId)).map((c) => c.id);
     const rights = await this.access.classRights(m, actor, chain);
@@ -80,7 +83,11 @@ export class WorkflowService {
   async catalogue(name: CatalogueName, lang: Language, fields?: string[]): Promise<Record<string, unknown>[]> {
     const spec = CATALOGUE[name];
     const rows = await this.ds.query<Record<string, unknown>[]>(spec.sql, [lang]);
-    return projectFields(rows.map((r) => numbersIn(r, ID_KEYS)), fields, spec.fields);
+    return projectFields(
+      rows.map((r) => numbersIn(r, ID_KEYS)),
+      fields,
+      spec.fields,
+    );
   }
 
   /** action/run: one request or an array of them, all in one transaction (one failure undoes them all). */
@@ -101,7 +108,11 @@ export class WorkflowService {
   }
 
   /** method/get: the methods offered in a state of a class (given directly, by code, or by an object). */
-  async methodsFor(q: { object?: string; class?: string; state?: string; classcode?: string; statecode?: string }, lang: Language, actor: Actor) {
+  async methodsFor(
+    q: { object?: string; class?: string; state?: string; classcode?: string; statecode?: string },
+    lang: Language,
+    actor: Actor,
+  ) {
     const m = this.ds.manager;
     let classId = q.class;
     let stateId = q.state;
@@ -111,11 +122,17 @@ export class WorkflowService {
       stateId ??= o.stateId;
     }
     if (!classId && q.classcode) classId = (await this.repo.classByCode(m, q.classcode))?.id;
-    if (!classId) throw q.classcode ? new DomainError('NOT_FOUND', `Class "${q.classcode}" not found`) : invalidField('class', 'one of object, class or classcode is required');
+    if (!classId)
+      throw q.classcode
+        ? new DomainError('NOT_FOUND', `Class "${q.classcode}" not found`)
+        : invalidField('class', 'one of object, class or classcode is required');
     const chain = (await this.repo.classChain(m, classId)).map((c) => c.id);
     if (chain.length === 0) throw new DomainError('NOT_FOUND', `Class ${classId} not found`);
     if (!stateId && q.statecode) stateId = (await this.repo.stateByCode(m, chain, q.statecode))?.id;
-    if (!stateId) throw q.statecode ? new DomainError('NOT_FOUND', `State "${q.statecode}" not found`) : invalidField('state', 'one of object, state or statecode is required');
+    if (!stateId)
+      throw q.statecode
+        ? new DomainError('NOT_FOUND', `State "${q.statecode}" not found`)
+        : invalidField('state', 'one of object, state or statecode is required');
     const methods = methodsInState(await this.repo.methods(m, chain), chain, stateId);
     return methods.map((x) => methodItem(x, lang));
   }

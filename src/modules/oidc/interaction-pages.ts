@@ -6,7 +6,8 @@ import type { Language } from '../../common/i18n/language.js';
  */
 
 /** The policy for these pages: no scripts, own styles, forms may lead on to the client's redirect URI. */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https: http:; frame-ancestors 'none'; base-uri 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https: http:; frame-ancestors 'none'; base-uri 'none'";
 
 const TEXT = {
   signInTitle: { ru: 'Вход', en: 'Sign in' },
@@ -100,5 +101,9 @@ export function logoutPage(providerForm: string, lang: Language): string {
 }
 
 export function errorPage(error: string, description: string | undefined, lang: Language): string {
-  return layout(lang, t('errorTitle', lang), `<h1>${escapeHtml(t('errorTitle', lang))}</h1><p class="error">${escapeHtml(error)}</p><p>${escapeHtml(description)}</p>`);
+  return layout(
+    lang,
+    t('errorTitle', lang),
+    `<h1>${escapeHtml(t('errorTitle', lang))}</h1><p class="error">${escapeHtml(error)}</p><p>${escapeHtml(description)}</p>`,
+  );
 }

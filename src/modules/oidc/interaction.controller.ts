@@ -70,12 +70,27 @@ export class InteractionController {
       const password = typeof body.password === 'string' ? body.password : '';
       if (!login || !password || password.length > PASSWORD_MAX) {
         res.status(400);
-        return loginPage({ uid, csrf: this.csrf(uid), client: client.name, login, error: lang === 'ru' ? 'Введите имя пользователя и пароль.' : 'Enter the user name and password.', lang });
+        return loginPage({
+          uid,
+          csrf: this.csrf(uid),
+          client: client.name,
+          login,
+          error: lang === 'ru' ? 'Введите имя пользователя и пароль.' : 'Enter the user name and password.',
+          lang,
+        });
       }
       const field = login.includes('@') ? 'email' : /^\+?\d[\d\s()-]{5,}$/.test(login) ? 'phone' : 'username';
       try {
-        const signedIn = await this.signIn.signIn({ field, login, password }, { ...requestOrigin(req), clientId: details.params.client_id as string });
-        await this.oidc.provider.interactionFinished(req, res, { login: { accountId: signedIn.userId }, platform: { sessionId: signedIn.sessionId } }, { mergeWithLastSubmission: false });
+        const signedIn = await this.signIn.signIn(
+          { field, login, password },
+          { ...requestOrigin(req), clientId: details.params.client_id as string },
+        );
+        await this.oidc.provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: signedIn.userId }, platform: { sessionId: signedIn.sessionId } },
+          { mergeWithLastSubmission: false },
+        );
         return undefined;
       } catch (err) {
         if (!(err instanceof DomainError) || (err.code !== 'UNAUTHORIZED' && err.code !== 'FORBIDDEN')) throw err;
@@ -112,12 +127,15 @@ export class InteractionController {
     const { provider } = this.oidc;
     const accountId = details.session?.accountId;
     if (!accountId) throw new PageError(400, 'invalid_request', 'no signed-in user for this interaction');
-    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId: details.params.client_id as string });
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId, clientId: details.params.client_id as string });
     if (!grant) throw new PageError(400, 'invalid_request', 'the grant has expired');
     const missing = details.prompt.details as PromptDetails;
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
     await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     return undefined;
@@ -129,7 +147,11 @@ export class InteractionController {
       if (details.uid !== uid) throw new Error('uid mismatch');
       return details;
     } catch {
-      throw new PageError(400, 'invalid_request', 'This sign-in request has expired or belongs to another browser. Start again from the application.');
+      throw new PageError(
+        400,
+        'invalid_request',
+        'This sign-in request has expired or belongs to another browser. Start again from the application.',
+      );
     }
   }
 
@@ -145,7 +167,8 @@ export class InteractionController {
     const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
     const presented = typeof body.csrf === 'string' ? Buffer.from(body.csrf) : Buffer.alloc(0);
     const expected = Buffer.from(this.csrf(uid));
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) throw new PageError(403, 'invalid_request', 'The form has expired. Go back and try again.');
+    if (presented.length !== expected.length || !timingSafeEqual(presented, expected))
+      throw new PageError(403, 'invalid_request', 'The form has expired. Go back and try again.');
     return body;
   }
 
@@ -164,7 +187,10 @@ export class InteractionController {
     } catch (err) {
       const e = err instanceof PageError ? err : new PageError(500, 'server_error', 'Something went wrong. Try again later.');
       if (!(err instanceof PageError)) req.log?.error({ err }, 'interaction page failed');
-      res.status(e.status).type('html').send(errorPage(e.error, e.description, lang));
+      res
+        .status(e.status)
+        .type('html')
+        .send(errorPage(e.error, e.description, lang));
     }
   }
 }

@@ -9,51 +9,80 @@ const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}( [\x21\x23-\x5B\x5D-\x7E]{1,64}){
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class ClientIdDto {
-  @ApiProperty() @IsString() @Matches(CLIENT_ID)
+  @ApiProperty()
+  @IsString()
+  @Matches(CLIENT_ID)
   client_id: string;
 }
 
 class ClientFieldsDto {
   @ApiPropertyOptional({ type: [String], example: ['https://app.example/callback'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUrl(URL_OPTIONS, { each: true }) @MaxLength(2000, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUrl(URL_OPTIONS, { each: true })
+  @MaxLength(2000, { each: true })
   redirect_uris?: string[];
 
   @ApiPropertyOptional({ enum: GRANT_TYPES, isArray: true })
-  @IsOptional() @IsArray() @ArrayUnique() @IsIn(GRANT_TYPES, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(GRANT_TYPES, { each: true })
   grant_types?: (typeof GRANT_TYPES)[number][];
 
   @ApiPropertyOptional({ enum: RESPONSE_TYPES, isArray: true })
-  @IsOptional() @IsArray() @ArrayUnique() @IsIn(RESPONSE_TYPES, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(RESPONSE_TYPES, { each: true })
   response_types?: (typeof RESPONSE_TYPES)[number][];
 
   @ApiPropertyOptional({ example: 'openid profile email offline_access' })
-  @IsOptional() @IsString() @Matches(SCOPE, { message: 'scope must be space-separated scope tokens' })
+  @IsOptional()
+  @IsString()
+  @Matches(SCOPE, { message: 'scope must be space-separated scope tokens' })
   scope?: string;
 
   @ApiPropertyOptional({ description: 'First-party clients skip the consent screen' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   first_party?: boolean;
 
   @ApiPropertyOptional({ description: 'Its client-credentials tokens may call /api/v1/sign/up' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   can_sign_up?: boolean;
 }
 
 export class CreateClientDto extends ClientFieldsDto {
-  @ApiPropertyOptional({ description: 'Generated when absent' }) @IsOptional() @IsString() @Matches(CLIENT_ID)
+  @ApiPropertyOptional({ description: 'Generated when absent' })
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID)
   client_id?: string;
 
-  @ApiProperty() @IsString() @MaxLength(200)
+  @ApiProperty()
+  @IsString()
+  @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ description: 'A public client has no secret (and must use PKCE)' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'A public client has no secret (and must use PKCE)' })
+  @IsOptional()
+  @IsBoolean()
   public?: boolean;
 }
 
 export class UpdateClientDto extends ClientFieldsDto {
-  @ApiProperty() @IsString() @Matches(CLIENT_ID)
+  @ApiProperty()
+  @IsString()
+  @Matches(CLIENT_ID)
   client_id: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   name?: string;
 }

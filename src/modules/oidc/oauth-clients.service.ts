@@ -184,7 +184,9 @@ export class OAuthClientsService {
     // and finished by us, so a client with any of them is registered for code, and the real list travels
     // in platform_response_types for the check at the authorization endpoint.
     const redirecting = c.responseTypes.length > 0;
-    const grantTypes = [...new Set([...c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g)), ...(redirecting ? ['authorization_code'] : [])])];
+    const grantTypes = [
+      ...new Set([...c.grantTypes.filter((g) => PROVIDER_GRANTS.has(g)), ...(redirecting ? ['authorization_code'] : [])]),
+    ];
     return {
       platform_response_types: c.responseTypes,
       first_party: c.firstParty,
@@ -192,7 +194,9 @@ export class OAuthClientsService {
       post_logout_redirect_uris: c.redirectUris,
       client_id: c.clientId,
       client_name: c.name,
-      ...(c.secretHash ? { client_secret: c.secretHash, token_endpoint_auth_method: 'client_secret_post' } : { token_endpoint_auth_method: 'none' }),
+      ...(c.secretHash
+        ? { client_secret: c.secretHash, token_endpoint_auth_method: 'client_secret_post' }
+        : { token_endpoint_auth_method: 'none' }),
       redirect_uris: c.redirectUris,
       grant_types: grantTypes,
       // The signup scope is how a client's sign-up permission reaches its tokens (see ClientScope).
@@ -211,7 +215,8 @@ export class OAuthClientsService {
 function checkConsistent(c: OAuthClient): void {
   const grants = new Set(c.grantTypes);
   for (const rt of c.responseTypes) {
-    if (rt.includes('code') && !grants.has('authorization_code')) throw invalidField('response_types', `"${rt}" needs the authorization_code grant`);
+    if (rt.includes('code') && !grants.has('authorization_code'))
+      throw invalidField('response_types', `"${rt}" needs the authorization_code grant`);
     if (rt.includes('token') && !grants.has('implicit')) throw invalidField('response_types', `"${rt}" needs the implicit grant`);
   }
   if (!c.secretHash && (grants.has('client_credentials') || grants.has('password'))) {

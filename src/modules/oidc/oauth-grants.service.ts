@@ -71,7 +71,11 @@ export class OAuthGrantsService {
   register(provider: Provider): void {
     provider.registerGrantType('password', (ctx) => this.password(provider, ctx), ['username', 'password', 'secret', 'scope']);
     provider.registerGrantType('refresh_token', (ctx) => this.refresh(provider, ctx), ['refresh_token', 'scope']);
-    provider.registerGrantType('authorization_code', (ctx) => this.authorizationCode(provider, ctx), ['code', 'redirect_uri', 'code_verifier']);
+    provider.registerGrantType('authorization_code', (ctx) => this.authorizationCode(provider, ctx), [
+      'code',
+      'redirect_uri',
+      'code_verifier',
+    ]);
   }
 
   private async password(provider: Provider, ctx: KoaContextWithOIDC): Promise<void> {
@@ -90,7 +94,13 @@ export class OAuthGrantsService {
       if (err instanceof DomainError && (err.code === 'UNAUTHORIZED' || err.code === 'FORBIDDEN')) throw invalidGrant(err.message);
       throw err;
     }
-    ctx.body = await this.issue(provider, ctx, { userId: signedIn.userId, sessionId: signedIn.sessionId, session: signedIn.session, scope, refresh: true });
+    ctx.body = await this.issue(provider, ctx, {
+      userId: signedIn.userId,
+      sessionId: signedIn.sessionId,
+      session: signedIn.session,
+      scope,
+      refresh: true,
+    });
   }
 
   private async authorizationCode(provider: Provider, ctx: KoaContextWithOIDC): Promise<void> {
@@ -98,7 +108,8 @@ export class OAuthGrantsService {
     const client = ctx.oidc.client!;
     if (!params.code) throw new errors.InvalidRequest('code is required');
     const responseTypes = (client as unknown as { platform_response_types?: string[] }).platform_response_types ?? [];
-    if (!responseTypes.some((t) => t.split(' ').includes('code'))) throw new errors.UnauthorizedClient('the client may not use the authorization_code grant');
+    if (!responseTypes.some((t) => t.split(' ').includes('code')))
+      throw new errors.UnauthorizedClient('the client may not use the authorization_code grant');
     const stored = await provider.AuthorizationCode.find(params.code, { ignoreExpiration: true });
     if (!stored) {
       ctx.body = await this.signInCode(provider, ctx, params.code);
@@ -136,7 +147,13 @@ export class OAuthGrantsService {
     if (!session) throw invalidGrant('invalid, used or expired authorization code');
     if (session.clientId && session.clientId !== client.clientId) throw invalidGrant('the code was issued to another client');
     const scope = this.grantedScope(undefined, client.scope ?? '');
-    return this.issue(provider, ctx, { userId: session.userId, sessionId: session.id, session: session.code, scope, refresh: client.grantTypeAllowed('refresh_token') });
+    return this.issue(provider, ctx, {
+      userId: session.userId,
+      sessionId: session.id,
+      session: session.code,
+      scope,
+      refresh: client.grantTypeAllowed('refresh_token'),
+    });
   }
 
   private async refresh(provider: Provider, ctx: KoaContextWithOIDC): Promise<void> {
@@ -155,7 +172,14 @@ export class OAuthGrantsService {
     if (!session) throw invalidGrant('the session of this refresh token is closed');
     if (!(await this.refreshTokens.rotate(presented))) throw invalidGrant('invalid refresh token');
     const scope = this.grantedScope(ctx.oidc.params?.scope as string | undefined, row.scope ?? '');
-    ctx.body = await this.issue(provider, ctx, { userId: session.userId, sessionId: row.sessionId, session: session.code, scope, refresh: true, family: row.family });
+    ctx.body = await this.issue(provider, ctx, {
+      userId: session.userId,
+      sessionId: row.sessionId,
+      session: session.code,
+      scope,
+      refresh: true,
+      family: row.family,
+    });
   }
 
   /**
@@ -169,17 +193,36 @@ export class OAuthGrantsService {
     if (consume && !(await consumeOnce(this.ds, 'AuthorizationCode', stored.jti))) throw invalidGrant('authorization code already used');
     const session = await this.logins.openSession(stored.sessionUid);
     if (!session) throw new errors.LoginRequired('the session that signed in is closed');
-    const scope = (stored.scope ?? '').split(' ').filter((s) => s && s !== 'offline_access').join(' ');
-    const { token, expiresIn } = await this.tokens.issueAccessToken({ userId: session.userId, session: session.code, clientId: stored.clientId!, scope });
+    const scope = (stored.scope ?? '')
+      .split(' ')
+      .filter((s) => s && s !== 'offline_access')
+      .join(' ');
+    const { token, expiresIn } = await this.tokens.issueAccessToken({
+      userId: session.userId,
+      session: session.code,
+      clientId: stored.clientId!,
+      scope,
+    });
     return { access_token: token, token_type: 'Bearer', expires_in: expiresIn, session: session.code, scope };
   }
 
   /** Access token (ours), a refresh token when the grant gives one, and an id_token when the scope asks. */
   private async issue(provider: Provider, ctx: KoaContextWithOIDC, g: Grant): Promise<TokenResponse> {
     const client = ctx.oidc.client!;
-    const { token, expiresIn } = await this.tokens.issueAccessToken({ userId: g.userId, session: g.session, clientId: client.clientId, scope: g.scope });
+    const { token, expiresIn } = await this.tokens.issueAccessToken({
+      userId: g.userId,
+      session: g.session,
+      clientId: client.clientId,
+      scope: g.scope,
+    });
     const refreshToken = g.refresh
-      ? await this.refreshTokens.issue({ family: g.family, sessionId: g.sessionId, clientId: client.clientId, scope: g.scope, ttlSeconds: this.config.auth.refreshTokenTtl })
+      ? await this.refreshTokens.issue({
+          family: g.family,
+          sessionId: g.sessionId,
+          clientId: client.clientId,
+          scope: g.scope,
+          ttlSeconds: this.config.auth.refreshTokenTtl,
+        })
       : undefined;
     const scopes = g.scope.split(' ');
     let idToken: string | undefined;
@@ -221,5 +264,6 @@ function checkPkce(challenge: string | undefined, verifier: string | undefined):
   if (!verifier || !CODE_VERIFIER.test(verifier)) throw invalidGrant('a valid code_verifier is required');
   const computed = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
   const expected = Buffer.from(challenge);
-  if (computed.length !== expected.length || !timingSafeEqual(computed, expected)) throw invalidGrant('code_verifier does not match the code_challenge');
+  if (computed.length !== expected.length || !timingSafeEqual(computed, expected))
+    throw invalidGrant('code_verifier does not match the code_challenge');
 }

@@ -31,7 +31,10 @@ export class OAuthLoginsService {
   /** The open session this browser session signed in to, or undefined (never linked, or closed since). */
   async openSession(providerSessionUid: string | undefined): Promise<LoginSession | undefined> {
     if (!providerSessionUid) return undefined;
-    const [row] = await this.ds.query<{ sessionId: string }[]>(`SELECT session_id AS "sessionId" FROM oauth_login WHERE provider_session_uid = $1`, [providerSessionUid]);
+    const [row] = await this.ds.query<{ sessionId: string }[]>(
+      `SELECT session_id AS "sessionId" FROM oauth_login WHERE provider_session_uid = $1`,
+      [providerSessionUid],
+    );
     if (!row) return undefined;
     const open = await this.accounts.openSession(row.sessionId);
     return open ? { id: row.sessionId, ...open } : undefined;

@@ -56,7 +56,13 @@ export class OAuthTokensController {
   @HttpCode(200)
   @ApiBasicAuth()
   @ApiOperation({ summary: 'RFC 7662 token introspection (client authentication by Basic or body)' })
-  @ApiBody({ schema: { type: 'object', required: ['token'], properties: { token: { type: 'string' }, token_type_hint: { type: 'string', enum: ['access_token', 'refresh_token'] } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['token'],
+      properties: { token: { type: 'string' }, token_type_hint: { type: 'string', enum: ['access_token', 'refresh_token'] } },
+    },
+  })
   @ApiOkResponse({ schema: { type: 'object', properties: { active: { type: 'boolean' } } } })
   async introspect(@Body() body: TokenForm, @Headers('authorization') authorization?: string): Promise<Record<string, unknown>> {
     const client = await this.authenticate(body, authorization);
@@ -66,13 +72,33 @@ export class OAuthTokensController {
       if (!check.ok) return { active: false };
       const c = check.claims as typeof check.claims & { iat?: number; iss?: string; aud?: string | string[]; jti?: string };
       if (c.sid && !(await this.accounts.openSessionByCode(c.sid))) return { active: false };
-      return { active: true, token_type: 'Bearer', sub: c.sub, client_id: c.client_id, scope: c.scope, exp: c.exp, iat: c.iat, iss: c.iss, aud: c.aud, jti: c.jti, ...(c.sid ? { session: c.sid } : {}) };
+      return {
+        active: true,
+        token_type: 'Bearer',
+        sub: c.sub,
+        client_id: c.client_id,
+        scope: c.scope,
+        exp: c.exp,
+        iat: c.iat,
+        iss: c.iss,
+        aud: c.aud,
+        jti: c.jti,
+        ...(c.sid ? { session: c.sid } : {}),
+      };
     }
     const refresh = await this.refreshTokens.find(token);
     if (!refresh || refresh.rotated || refresh.expired || refresh.clientId !== client.clientId) return { active: false };
     const session = await this.accounts.openSession(refresh.sessionId);
     if (!session) return { active: false };
-    return { active: true, token_type: 'refresh_token', sub: session.userId, client_id: refresh.clientId, scope: refresh.scope, exp: refresh.exp, session: session.code };
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      sub: session.userId,
+      client_id: refresh.clientId,
+      scope: refresh.scope,
+      exp: refresh.exp,
+      session: session.code,
+    };
   }
 
   @Post('revoke')
@@ -81,9 +107,16 @@ export class OAuthTokensController {
   @ApiBasicAuth()
   @ApiOperation({
     summary: 'RFC 7009 revocation',
-    description: 'A refresh token: its rotation family is revoked. An access token bound to a session: the session is closed (as sign/out does), which ends every token of it. Client-credentials tokens cannot be revoked (unsupported_token_type).',
+    description:
+      'A refresh token: its rotation family is revoked. An access token bound to a session: the session is closed (as sign/out does), which ends every token of it. Client-credentials tokens cannot be revoked (unsupported_token_type).',
   })
-  @ApiBody({ schema: { type: 'object', required: ['token'], properties: { token: { type: 'string' }, token_type_hint: { type: 'string', enum: ['access_token', 'refresh_token'] } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['token'],
+      properties: { token: { type: 'string' }, token_type_hint: { type: 'string', enum: ['access_token', 'refresh_token'] } },
+    },
+  })
   async revoke(@Body() body: TokenForm, @Headers('authorization') authorization?: string): Promise<Record<string, never>> {
     const client = await this.authenticate(body, authorization);
     const token = tokenOf(body);
@@ -91,7 +124,10 @@ export class OAuthTokensController {
       const check = await this.tokens.verifyAccessToken(token);
       // RFC 7009 2.2: an invalid or already expired token needs no revocation.
       if (!check.ok || check.claims.client_id !== client.clientId) return {};
-      if (!check.claims.sid) throw new DomainError('BAD_REQUEST', 'client-credentials access tokens cannot be revoked; they expire', { oauthError: 'unsupported_token_type' });
+      if (!check.claims.sid)
+        throw new DomainError('BAD_REQUEST', 'client-credentials access tokens cannot be revoked; they expire', {
+          oauthError: 'unsupported_token_type',
+        });
       const session = await this.accounts.openSessionByCode(check.claims.sid);
       if (session) await this.accounts.closeSession(session.id);
       return {};
@@ -112,12 +148,15 @@ export class OAuthTokensController {
   private authenticate(body: TokenForm, authorization: string | undefined) {
     const basic = authorization ? decodeBasic(authorization) : undefined;
     const str = (v: unknown) => (typeof v === 'string' && v.length <= TOKEN_MAX ? v : undefined);
-    return basic ? this.clients.authenticate(basic.id, basic.secret) : this.clients.authenticate(str(body.client_id), str(body.client_secret));
+    return basic
+      ? this.clients.authenticate(basic.id, basic.secret)
+      : this.clients.authenticate(str(body.client_id), str(body.client_secret));
   }
 }
 
 function tokenOf(body: TokenForm): string {
-  if (typeof body.token !== 'string' || body.token.length === 0) throw new DomainError('BAD_REQUEST', 'token is required', { oauthError: 'invalid_request' });
+  if (typeof body.token !== 'string' || body.token.length === 0)
+    throw new DomainError('BAD_REQUEST', 'token is required', { oauthError: 'invalid_request' });
   if (body.token.length > TOKEN_MAX) throw new DomainError('BAD_REQUEST', 'token is too long', { oauthError: 'invalid_request' });
   return body.token;
 }

@@ -111,7 +111,8 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
         for (const path of bases.flatMap((b) => routes.map((r) => join(b, r)))) {
           if (!path.startsWith(`${MOUNT}/`)) continue;
           const segment = path.slice(MOUNT.length + 1).split('/')[0];
-          if (segment.startsWith(':') || segment === '*') throw new Error(`a Nest route may not capture every path below ${MOUNT}: ${path}`);
+          if (segment.startsWith(':') || segment === '*')
+            throw new Error(`a Nest route may not capture every path below ${MOUNT}: ${path}`);
           this.nestSegments.add(segment);
         }
       }
@@ -219,7 +220,9 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
       new interactionPolicy.Check('platform_session_closed', 'the session has ended', async (ctx) => {
         const { oidc } = ctx;
         if (!oidc.session?.accountId || oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-        return (await this.logins.openSession(oidc.session.uid)) ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+        return (await this.logins.openSession(oidc.session.uid))
+          ? interactionPolicy.Check.NO_NEED_TO_PROMPT
+          : interactionPolicy.Check.REQUEST_PROMPT;
       }),
     );
     return {
@@ -246,7 +249,8 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
           if (value === undefined) return;
           if (value !== 'online' && value !== 'offline') throw new errors.InvalidRequest('access_type must be online or offline');
           const scopes = new Set(((ctx.oidc.params?.scope as string | undefined) ?? '').split(' ').filter(Boolean));
-          const clientMay = client.grantTypeAllowed('refresh_token') && (!client.scope || client.scope.split(' ').includes('offline_access'));
+          const clientMay =
+            client.grantTypeAllowed('refresh_token') && (!client.scope || client.scope.split(' ').includes('offline_access'));
           if (value === 'offline' && clientMay && ctx.oidc.params?.[REDIRECT_RESPONSE] !== 'token') scopes.add('offline_access');
           else scopes.delete('offline_access');
           ctx.oidc.params!.scope = [...scopes].join(' ');
@@ -254,10 +258,12 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
         // Set by the request shim only: the response type the client asked for, when it was not `code`.
         [REDIRECT_RESPONSE]: (ctx, value, client) => {
           // Tokens travel in the fragment only (a POSTed authorization request could ask otherwise).
-          if (value !== undefined && ctx.oidc.params?.response_mode !== 'fragment') throw new errors.InvalidRequest('response_mode must be fragment');
+          if (value !== undefined && ctx.oidc.params?.response_mode !== 'fragment')
+            throw new errors.InvalidRequest('response_mode must be fragment');
           const asked = value ?? (ctx.oidc.params?.response_type as string | undefined);
           const allowed = (client as unknown as PlatformClient).platform_response_types ?? [];
-          if (asked && !allowed.includes(asked)) throw new errors.UnauthorizedClient(`response_type "${asked}" is not allowed for this client`);
+          if (asked && !allowed.includes(asked))
+            throw new errors.UnauthorizedClient(`response_type "${asked}" is not allowed for this client`);
         },
       },
       pkce: {
@@ -285,7 +291,13 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx, resource) => {
             if (resource !== audience) throw new errors.InvalidTarget('unknown resource');
-            return { audience, scope: `api openid profile email phone ${SIGNUP_SCOPE}`, accessTokenFormat: 'jwt', accessTokenTTL: accessTokenTtl, jwt: { sign: { alg: 'ES256' } } };
+            return {
+              audience,
+              scope: `api openid profile email phone ${SIGNUP_SCOPE}`,
+              accessTokenFormat: 'jwt',
+              accessTokenTTL: accessTokenTtl,
+              jwt: { sign: { alg: 'ES256' } },
+            };
           },
         },
       },

@@ -50,7 +50,7 @@ function rewriteAuthorization(ctx: KoaContextWithOIDC): void {
   ctx.querystring = params.toString();
   // The provider finds its mount path by comparing the original URL with the current one: keep them alike.
   const req = ctx.req as IncomingMessage & { originalUrl?: string };
-  if (req.originalUrl) req.originalUrl = `${req.originalUrl.slice(0, req.originalUrl.length - (ctx.originalUrl.length))}${ctx.url}`;
+  if (req.originalUrl) req.originalUrl = `${req.originalUrl.slice(0, req.originalUrl.length - ctx.originalUrl.length)}${ctx.url}`;
 }
 
 /** The body as text, or undefined when it is over the limit. */

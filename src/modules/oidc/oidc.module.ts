@@ -18,7 +18,14 @@ import { OAuthTokensController } from './oauth-tokens.controller.js';
 @Module({
   imports: [AuthModule, DiscoveryModule],
   controllers: [OAuthClientsController, InteractionController, OAuthTokensController],
-  providers: [RefreshTokensRepository, OAuthLoginsService, OAuthClientsService, OAuthGrantsService, OidcBootstrapService, OidcProviderService],
+  providers: [
+    RefreshTokensRepository,
+    OAuthLoginsService,
+    OAuthClientsService,
+    OAuthGrantsService,
+    OidcBootstrapService,
+    OidcProviderService,
+  ],
   exports: [OAuthClientsService],
 })
 export class OidcModule {}

@@ -42,7 +42,10 @@ export class RefreshTokensRepository {
 
   /** Marks the token used; false when it already was (a concurrent use won). */
   async rotate(token: string): Promise<boolean> {
-    const [rows] = await this.ds.query<[unknown[], number]>(`UPDATE refresh_token SET rotated = now() WHERE token_hash = $1 AND rotated IS NULL RETURNING 1`, [sha256Hex(token)]);
+    const [rows] = await this.ds.query<[unknown[], number]>(
+      `UPDATE refresh_token SET rotated = now() WHERE token_hash = $1 AND rotated IS NULL RETURNING 1`,
+      [sha256Hex(token)],
+    );
     return rows.length === 1;
   }
 

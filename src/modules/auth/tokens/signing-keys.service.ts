@@ -98,12 +98,16 @@ export class SigningKeysService implements OnModuleInit {
   /** A secret derived from the active legacy key for `label` (cookie signing keys, say). */
   derivedSecret(label: string): string {
     const key = this.active('legacy').key;
-    return createHmac('sha256', key as Uint8Array).update(label).digest('base64url');
+    return createHmac('sha256', key as Uint8Array)
+      .update(label)
+      .digest('base64url');
   }
 
   /** Public keys of access tokens that may still be in circulation. */
   publicJwks(): JWK[] {
-    return [...this.keys.values()].filter((k) => k.use === 'access' && k.publicJwk).map((k) => ({ ...k.publicJwk!, kid: k.kid, alg: k.alg, use: 'sig' }));
+    return [...this.keys.values()]
+      .filter((k) => k.use === 'access' && k.publicJwk)
+      .map((k) => ({ ...k.publicJwk!, kid: k.kid, alg: k.alg, use: 'sig' }));
   }
 
   private async reload(): Promise<void> {

@@ -36,7 +36,13 @@ export class TokenService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async issueAccessToken(input: { userId: string; session: string; clientId?: string | null; scope?: string | null; ttl?: number }): Promise<{ token: string; expiresIn: number }> {
+  async issueAccessToken(input: {
+    userId: string;
+    session: string;
+    clientId?: string | null;
+    scope?: string | null;
+    ttl?: number;
+  }): Promise<{ token: string; expiresIn: number }> {
     const key = this.keys.active('access');
     const expiresIn = input.ttl ?? this.config.auth.accessTokenTtl;
     const token = await new SignJWT({ sid: input.session, client_id: input.clientId ?? null, scope: input.scope ?? null })
@@ -56,7 +62,12 @@ export class TokenService {
     const key = kid ? await this.keys.find(kid, 'access') : undefined;
     if (!key) return { ok: false, reason: 'invalid' };
     return check(
-      jwtVerify(token, key.verifyKey, { algorithms: ['ES256'], issuer: this.config.auth.issuer, audience: this.config.auth.audience, typ: 'at+jwt' }),
+      jwtVerify(token, key.verifyKey, {
+        algorithms: ['ES256'],
+        issuer: this.config.auth.issuer,
+        audience: this.config.auth.audience,
+        typ: 'at+jwt',
+      }),
       (p): p is JWTPayload & AccessTokenClaims => typeof p.sub === 'string' && (p.sid === undefined || typeof p.sid === 'string'),
     );
   }
@@ -109,7 +120,10 @@ function headerKid(token: string, alg: string): string | undefined {
   }
 }
 
-async function check<T>(verification: Promise<{ payload: JWTPayload }>, shape: (p: JWTPayload) => p is JWTPayload & T): Promise<TokenCheck<T>> {
+async function check<T>(
+  verification: Promise<{ payload: JWTPayload }>,
+  shape: (p: JWTPayload) => p is JWTPayload & T,
+): Promise<TokenCheck<T>> {
   try {
     const { payload } = await verification;
     return shape(payload) ? { ok: true, claims: payload } : { ok: false, reason: 'invalid' };

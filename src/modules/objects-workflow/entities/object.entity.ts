@@ -1,4 +1,15 @@
-import { Column, Entity, Exclusion, Index, JoinColumn, ManyToOne, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Exclusion,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { Area } from '../../auth/entities/area.entity.js';
 import { ObjectClass, ObjectType } from './class.entity.js';
 import { State } from './state.entity.js';
