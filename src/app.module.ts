@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { UnitOfWorkModule } from './common/database/unit-of-work.module.js';
 import { ErrorsModule } from './common/errors/errors.module.js';
 import { loggerParams } from './common/http/logging.js';
 import type { AppConfig } from './config/app-config.js';
@@ -35,6 +36,7 @@ export class AppModule {
           retryAttempts: 2,
           retryDelay: 500,
         }),
+        UnitOfWorkModule,
         ErrorsModule,
         SystemModule,
         EventLogModule,

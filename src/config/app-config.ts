@@ -19,6 +19,10 @@ export interface AppConfig {
     /** Set: use that server. Unset: start the embedded PostgreSQL under `dataDir`. */
     url?: string;
     poolSize: number;
+    /** Times a transaction that PostgreSQL rolled back (conflict, lost connection before COMMIT) is run again. */
+    retries: number;
+    /** Backoff before the n-th retry: a random wait up to base * 2^n milliseconds. */
+    retryBaseMs: number;
     dataDir: string;
     embeddedPort: number;
   };
@@ -87,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       url: vars.DATABASE_URL,
       poolSize: vars.DB_POOL_SIZE,
+      retries: vars.DB_TX_RETRIES,
+      retryBaseMs: vars.DB_TX_RETRY_BASE_MS,
       dataDir: path.resolve(vars.DATA_DIR),
       embeddedPort: vars.EMBEDDED_PG_PORT,
     },

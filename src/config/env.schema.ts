@@ -42,6 +42,18 @@ export class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  DB_TX_RETRIES = 3;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  DB_TX_RETRY_BASE_MS = 25;
+
   @IsString()
   @MaxLength(4096)
   DATA_DIR = './data';
