@@ -30,7 +30,7 @@ const POOL_TIMEOUT = /timeout exceeded when trying to connect/i;
 function parts(err: unknown): DriverFailure[] {
   if (!err || typeof err !== 'object') return [];
   const e = err as DriverFailure;
-  return e.driverError && typeof e.driverError === 'object' ? [e, e.driverError as DriverFailure] : [e];
+  return e.driverError && typeof e.driverError === 'object' ? [e, e.driverError] : [e];
 }
 
 const codeOf = (e: DriverFailure) => (typeof e.code === 'string' ? e.code : undefined);
