@@ -147,16 +147,14 @@ describe('password and refresh_token grants', () => {
   });
 
   it('accepts JSON bodies; without openid/profile/email there is no id_token', async () => {
-    const res = await t.http
-      .post('/oauth2/token')
-      .send({
-        grant_type: 'password',
-        client_id: 'web',
-        client_secret: SECRET,
-        username: ADMIN.username,
-        password: ADMIN.password,
-        scope: 'api',
-      });
+    const res = await t.http.post('/oauth2/token').send({
+      grant_type: 'password',
+      client_id: 'web',
+      client_secret: SECRET,
+      username: ADMIN.username,
+      password: ADMIN.password,
+      scope: 'api',
+    });
     expect(res.status).toBe(200);
     expect(res.body.id_token).toBeUndefined();
     expect(res.body.refresh_token).toEqual(expect.any(String));
