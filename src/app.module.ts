@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { UnitOfWorkModule } from './common/database/unit-of-work.module.js';
 import { ErrorsModule } from './common/errors/errors.module.js';
 import { loggerParams } from './common/http/logging.js';
@@ -20,16 +21,18 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Extra modules (tests register handlers or probe controllers this way). */
   imports?: (Type | DynamicModule)[];
+  /** Where logs go (default stdout); tests read what the service logs. */
+  logDestination?: DestinationStream;
 }
 
 @Module({})
 export class AppModule {
-  static register({ config, databaseUrl, imports = [] }: AppModuleOptions): DynamicModule {
+  static register({ config, databaseUrl, imports = [], logDestination }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.register(config),
-        LoggerModule.forRoot(loggerParams(config.log.level)),
+        LoggerModule.forRoot(loggerParams(config.log.level, logDestination)),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(databaseUrl, config.database.poolSize),
           migrationsRun: true,

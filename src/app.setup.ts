@@ -1,7 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { ContractRegistry } from './common/errors/contract-registry.js';
 import { bodyParsers } from './common/http/body-parsers.js';
+import { requestInput } from './common/http/request-input.js';
 import { setupSwagger } from './common/openapi/swagger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
@@ -29,7 +31,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
       exposedHeaders: ['X-Request-Id'],
     });
   }
-  for (const parser of bodyParsers({ limit: config.http.bodyLimit, maxFields: config.http.bodyMaxFields })) app.use(parser);
+  const { bodyLimit, bodyMaxFields, bodyMaxDepth, bodyMaxKeys } = config.http;
+  for (const parser of bodyParsers({ limit: bodyLimit, maxFields: bodyMaxFields, maxDepth: bodyMaxDepth })) app.use(parser);
+  const contracts = app.get(ContractRegistry);
+  app.use(requestInput({ maxDepth: bodyMaxDepth, maxKeys: bodyMaxKeys, contractOf: (path) => contracts.resolve(path) }));
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
   return app;

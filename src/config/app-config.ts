@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -11,6 +12,19 @@ export interface AppConfig {
     host: string;
     bodyLimit: string;
     bodyMaxFields: number;
+    /** Deepest nesting and most keys/elements of any parsed input (body, query, form, OAuth parameters). */
+    bodyMaxDepth: number;
+    bodyMaxKeys: number;
+    /** Worker processes `npm start` runs (node:cluster); 1: no cluster, the app runs in the main process. */
+    workers: number;
+    /** Node's HTTP server limits: slow or idle clients are cut off, connections and headers bounded. */
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+    maxHeaderSize: number;
+    /** Seconds a 503 (database unavailable) tells clients to wait before retrying. */
+    retryAfterSeconds: number;
     /** Empty: CORS off. `*`: any origin. Otherwise the listed origins. */
     corsOrigins: string[];
     trustProxy: boolean;
@@ -19,6 +33,8 @@ export interface AppConfig {
     /** Set: use that server. Unset: start the embedded PostgreSQL under `dataDir`. */
     url?: string;
     poolSize: number;
+    /** Longest wait for a pooled connection or a new connection. */
+    connectTimeoutMs: number;
     /** Times a transaction that PostgreSQL rolled back (conflict, lost connection before COMMIT) is run again. */
     retries: number;
     /** Backoff before the n-th retry: a random wait up to base * 2^n milliseconds. */
@@ -28,8 +44,11 @@ export interface AppConfig {
   };
   log: { level: string };
   list: { defaultLimit: number; maxLimit: number };
-  /** Domain events after commit: poll interval (0: no polling, drained on demand), batch size, attempts before dead-lettering. */
-  outbox: { pollMs: number; batchSize: number; maxAttempts: number };
+  /**
+   * Domain events after commit: poll interval (0: no polling, drained on demand), batch size, attempts before
+   * dead-lettering, and how long a claimed delivery stays leased to the instance that claimed it.
+   */
+  outbox: { pollMs: number; batchSize: number; maxAttempts: number; leaseSeconds: number };
   /** How long a process reuses a class's workflow configuration (chain, methods, events); 0: never. */
   workflow: { cacheSeconds: number };
   auth: {
@@ -73,6 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = errors.map((e) => `${e.property}=${JSON.stringify(env[e.property])}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`Invalid configuration: ${lines.join(' | ')}`);
   }
+  if (vars.HTTP_HEADERS_TIMEOUT_MS > vars.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
   if (vars.LIST_DEFAULT_LIMIT > vars.LIST_MAX_LIMIT) {
     throw new ConfigError('Invalid configuration: LIST_DEFAULT_LIMIT must not exceed LIST_MAX_LIMIT');
   }
@@ -83,6 +105,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       host: vars.HOST,
       bodyLimit: vars.BODY_LIMIT.toLowerCase(),
       bodyMaxFields: vars.BODY_MAX_FIELDS,
+      bodyMaxDepth: vars.BODY_MAX_DEPTH,
+      bodyMaxKeys: vars.BODY_MAX_KEYS,
+      workers: vars.WEB_CONCURRENCY ?? (vars.NODE_ENV === 'production' ? os.availableParallelism() : 1),
+      headersTimeoutMs: vars.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: vars.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: vars.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: vars.HTTP_MAX_CONNECTIONS,
+      maxHeaderSize: vars.HTTP_MAX_HEADER_SIZE,
+      retryAfterSeconds: vars.RETRY_AFTER_SECONDS,
       corsOrigins: vars.CORS_ORIGINS.split(',')
         .map((s) => s.trim())
         .filter(Boolean),
@@ -91,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: {
       url: vars.DATABASE_URL,
       poolSize: vars.DB_POOL_SIZE,
+      connectTimeoutMs: vars.DB_CONNECT_TIMEOUT_MS,
       retries: vars.DB_TX_RETRIES,
       retryBaseMs: vars.DB_TX_RETRY_BASE_MS,
       dataDir: path.resolve(vars.DATA_DIR),
@@ -98,7 +130,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     log: { level: vars.LOG_LEVEL },
     list: { defaultLimit: vars.LIST_DEFAULT_LIMIT, maxLimit: vars.LIST_MAX_LIMIT },
-    outbox: { pollMs: vars.OUTBOX_POLL_MS, batchSize: vars.OUTBOX_BATCH_SIZE, maxAttempts: vars.OUTBOX_MAX_ATTEMPTS },
+    outbox: {
+      pollMs: vars.OUTBOX_POLL_MS,
+      batchSize: vars.OUTBOX_BATCH_SIZE,
+      maxAttempts: vars.OUTBOX_MAX_ATTEMPTS,
+      leaseSeconds: vars.OUTBOX_LEASE_SECONDS,
+    },
     workflow: { cacheSeconds: vars.WORKFLOW_CACHE_SECONDS },
     auth: {
       defaultLocale: vars.DEFAULT_LOCALE,

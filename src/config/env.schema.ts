@@ -54,6 +54,13 @@ export class EnvironmentVariables {
   @Max(10_000)
   DB_TX_RETRY_BASE_MS = 25;
 
+  /** Longest wait for a pooled connection (or for a new one to connect); past it the request is a 503. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DB_CONNECT_TIMEOUT_MS = 5000;
+
   @IsString()
   @MaxLength(4096)
   DATA_DIR = './data';
@@ -75,6 +82,62 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(10_000)
   BODY_MAX_FIELDS = 1000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  BODY_MAX_DEPTH = 32;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
+  BODY_MAX_KEYS = 10_000;
+
+  /** Worker processes of `npm start` (unset: the CPUs in production, 1 otherwise). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WEB_CONCURRENCY?: number;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 20_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 60_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS = 10_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(1_048_576)
+  HTTP_MAX_HEADER_SIZE = 16_384;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RETRY_AFTER_SECONDS = 5;
 
   @IsString()
   @MaxLength(4096)
@@ -113,6 +176,12 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(100)
   OUTBOX_MAX_ATTEMPTS = 8;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  OUTBOX_LEASE_SECONDS = 60;
 
   @Type(() => Number)
   @IsInt()

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Module, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { DataSource } from 'typeorm';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiContract, type ApiContractName } from '../../src/common/errors/api-contract.js';
 import { DomainError } from '../../src/common/errors/domain-error.js';
@@ -23,6 +24,8 @@ function probeController(path: string, contract: ApiContractName) {
   @Public()
   @Controller(path)
   class ProbeController {
+    constructor(readonly ds: DataSource) {}
+
     @Post('echo')
     echo(@Body() body: ProbeDto) {
       return { received: body };
@@ -46,6 +49,12 @@ function probeController(path: string, contract: ApiContractName) {
     @Get('crash')
     crash(): never {
       throw new Error('secret detail: password=hunter2');
+    }
+
+    /** A statement that fails with a secret among its bound parameters (and quoted in PostgreSQL's message). */
+    @Post('db-crash')
+    async dbCrash(@Body() body: Record<string, unknown>) {
+      return this.ds.query(`SELECT $1::int AS n`, [String(body.secret)]);
     }
   }
   return ProbeController;

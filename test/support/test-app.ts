@@ -1,6 +1,7 @@
 import { type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { inject } from 'vitest';
 import { AppModule } from '../../src/app.module.js';
@@ -29,7 +30,9 @@ export function testDatabase(): Promise<TestDatabase> {
  * The real application (same module and HTTP pipeline as main.ts) on its own fresh database, listening
  * on a free loopback port. `env` overrides configuration variables.
  */
-export async function startTestApp(options: { env?: Record<string, string>; imports?: (Type | DynamicModule)[] } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; imports?: (Type | DynamicModule)[]; logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const db = await testDatabase();
   // The port is chosen first so the OAuth issuer (which names it) matches the address clients call.
   const port = await freePort();
@@ -42,7 +45,7 @@ export async function startTestApp(options: { env?: Record<string, string>; impo
     DATABASE_URL: db.url,
   });
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.register({ config, databaseUrl: db.url, imports: options.imports }),
+    AppModule.register({ config, databaseUrl: db.url, imports: options.imports, logDestination: options.logDestination }),
     {
       bodyParser: false,
       bufferLogs: true,

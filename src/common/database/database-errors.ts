@@ -1,3 +1,5 @@
+import { DomainError } from '../errors/domain-error.js';
+
 /**
  * What a failure from the database driver means for the caller. pg errors carry a SQLSTATE in `code`; TypeORM's
  * QueryFailedError copies the driver's fields onto itself (and keeps the original in `driverError`); lost sockets
@@ -61,4 +63,12 @@ export function retryableFailure(err: unknown): boolean {
   if (concurrencyFailure(err)) return true;
   if (parts(err).some((e) => POOL_TIMEOUT.test(messageOf(e)))) return false;
   return databaseUnavailable(err);
+}
+
+/** What a client is told while the database cannot be reached: retry after Retry-After (docs/operations.md). */
+export function databaseUnavailableError(): DomainError {
+  return new DomainError('SERVICE_UNAVAILABLE', {
+    en: 'The database is unavailable: retry later',
+    ru: 'База данных недоступна: повторите запрос позже',
+  });
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
+import { databaseUnavailable, databaseUnavailableError } from '../database/database-errors.js';
 import { requestLanguage } from '../i18n/language.js';
 import { ContractRegistry } from './contract-registry.js';
 import { DomainError } from './domain-error.js';
@@ -40,10 +41,15 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const language = requestLanguage(req, this.config.auth.defaultLocale);
     const { status, body } = renderError(this.contracts.resolve(req.path), error, requestId, language);
+    if (status === 503) res.setHeader('Retry-After', String(this.config.http.retryAfterSeconds));
     res.status(status).json(body);
   }
 
   private toDomainError(exception: unknown, requestId: string): DomainError {
+    if (databaseUnavailable(exception)) {
+      this.logger.warn({ err: exception, requestId }, 'database unavailable');
+      return databaseUnavailableError();
+    }
     if (exception instanceof DomainError) {
       if (exception.status >= 500) this.logger.error({ err: exception, requestId }, exception.message);
       return exception;

@@ -1,13 +1,18 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import multer from 'multer';
+import qs from 'qs';
 import { DomainError } from '../errors/domain-error.js';
+import { checkFormKey } from '../validation/input-check.js';
+import { decodeJsonParameters } from './request-input.js';
 
 export interface BodyLimits {
   /** Largest body, as body-parser reads sizes: `1mb`, `512kb`, `65536`. */
   limit: string;
   /** Most fields in a form (urlencoded or multipart). */
   maxFields: number;
+  /** Deepest nesting of a form's bracketed keys (`a[b][c]`); JSON depth is checked after parsing. */
+  maxDepth: number;
 }
 
 declare module 'express-serve-static-core' {
@@ -73,23 +78,80 @@ function translating(parser: RequestHandler, translate: (err: never) => DomainEr
     parser(req, res, (err?: unknown) => next(err ? translate(err as never) : undefined));
 }
 
+/** A form body that is one JSON object or array (what `curl -d '{...}'` sends): read as JSON. */
+const JSON_TEXT = /^\s*(\{[\s\S]*\}|\[[\s\S]*\])\s*$/;
+
+/**
+ * `application/x-www-form-urlencoded`. Seed 002's curl examples send JSON with `curl -d`, which labels it a
+ * form: a body that is one JSON object or array is parsed as JSON (the signature covers the same bytes either
+ * way); anything else as a form, nested keys (`a[b]=1`) included.
+ */
+function urlencoded(limit: string, { maxFields, maxDepth }: BodyLimits): RequestHandler {
+  const raw = express.raw({ type: 'application/x-www-form-urlencoded', limit, verify: keepRawBody });
+  return (req, res, next) =>
+    raw(req, res, (err?: unknown) => {
+      if (err) return next(fromBodyParser(err));
+      if (!Buffer.isBuffer(req.body)) return next();
+      const charset = /charset\s*=\s*"?([\w-]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+      if (charset && charset !== 'utf-8' && charset !== 'utf8')
+        return next(new DomainError('UNSUPPORTED_MEDIA_TYPE', `Unsupported charset "${charset}"`));
+      const text = req.body.toString('utf8');
+      if (JSON_TEXT.test(text)) {
+        try {
+          req.body = JSON.parse(text) as unknown;
+          return next();
+        } catch {
+          return next(new DomainError('INVALID_JSON', 'Malformed JSON in request body'));
+        }
+      }
+      try {
+        for (const key of new URLSearchParams(text).keys()) checkFormKey(key);
+        const form = qs.parse(text, {
+          // Null-prototype objects: `__proto__` stays an own key, and the input check refuses it by name.
+          plainObjects: true,
+          allowPrototypes: true,
+          depth: maxDepth,
+          strictDepth: true,
+          parameterLimit: maxFields,
+          throwOnLimitExceeded: true,
+          arrayLimit: maxFields,
+        });
+        req.body = decodeJsonParameters(form);
+      } catch (e) {
+        if (e instanceof DomainError) return next(e);
+        const tooDeep = e instanceof RangeError && /depth/i.test(e.message);
+        return next(
+          tooDeep
+            ? new DomainError('BAD_REQUEST', `Form keys are nested deeper than ${maxDepth} levels`)
+            : new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large'),
+        );
+      }
+      next();
+    });
+}
+
 /**
  * Parsers for the three body types seed 002 accepts on POST: JSON, urlencoded and multipart (fields only:
  * files travel base64 in JSON). Each enforces the size limits (413 beyond) and turns its errors into
  * DomainErrors; the raw bytes of JSON/urlencoded bodies are kept on `req.rawBody` for request signing.
  */
-export function bodyParsers({ limit, maxFields }: BodyLimits): RequestHandler[] {
+export function bodyParsers(limits: BodyLimits): RequestHandler[] {
+  const { limit, maxFields } = limits;
   const bytes = sizeInBytes(limit);
   return [
     // strict: false, because seed 002's signing example sends the text `null` as a JSON body.
     translating(express.json({ limit, strict: false, verify: keepRawBody }), fromBodyParser),
-    translating(express.urlencoded({ limit, extended: true, parameterLimit: maxFields, verify: keepRawBody }), fromBodyParser),
+    urlencoded(limit, limits),
     multipartLengthGuard(bytes),
     translating(multer({ limits: { fieldSize: bytes, fields: maxFields, parts: maxFields } }).none(), fromMultipart),
+    (req, _res, next) => {
+      if (req.is('multipart/form-data') && req.body) req.body = decodeJsonParameters(req.body as Record<string, unknown>);
+      next();
+    },
   ];
 }
 
-function sizeInBytes(size: string): number {
+export function sizeInBytes(size: string): number {
   const m = /^(\d+)(b|kb|mb)?$/i.exec(size);
   if (!m) throw new Error(`bad size: ${size}`);
   const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -25,34 +27,70 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, q)}?${params.toString()}`;
 }
 
+interface LoggedError {
+  /** pino-http hands serializers pino's serialized error, which names the class in `type`. */
+  type?: unknown;
+  name?: unknown;
+  message?: unknown;
+  stack?: unknown;
+  code?: unknown;
+  constraint?: unknown;
+  table?: unknown;
+  column?: unknown;
+  routine?: unknown;
+  severity?: unknown;
+  driverError?: unknown;
+}
+
+/**
+ * What an error may say in the log. A database error carries the statement's bound parameters (TypeORM's
+ * `parameters`, `query`) and PostgreSQL's `detail`, `where` and message quote values (`Key (email)=(...)`,
+ * `invalid input syntax for type bigint: "..."`): argon2id and secret hashes reached the log that way. Of a
+ * database error only its SQLSTATE, constraint, table, column and routine are logged; of others the name,
+ * message, code and stack.
+ */
+export function errorForLog(err: unknown): Record<string, unknown> {
+  if (!err || typeof err !== 'object') return { message: String(err) };
+  const e = err as LoggedError;
+  const type = e.type ?? e.name;
+  const driver = (e.driverError && typeof e.driverError === 'object' ? e.driverError : e) as LoggedError;
+  const fromDatabase = type === 'QueryFailedError' || (typeof driver.severity === 'string' && typeof driver.code === 'string');
+  if (fromDatabase) {
+    const out: Record<string, unknown> = { type, code: driver.code };
+    for (const key of ['constraint', 'table', 'column', 'routine'] as const) if (driver[key] !== undefined) out[key] = driver[key];
+    return out;
+  }
+  return { type, message: e.message, ...(e.code !== undefined ? { code: e.code } : {}), stack: e.stack };
+}
+
 /** pino-http options: JSON logs with the request id; secrets in headers and query strings never logged. */
-export function loggerParams(level: string): Params {
-  return {
-    pinoHttp: {
-      level,
-      genReqId: requestId,
-      customProps: (req) => ({ requestId: req.id }),
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'req.headers.signature',
-          'req.headers.session',
-          'req.headers.secret',
-          'req.headers["x-callback-key"]',
-          'res.headers["set-cookie"]',
-        ],
-        censor: '[redacted]',
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-          headers: req.headers,
-          remoteAddress: req.remoteAddress,
-        }),
-      },
+export function loggerParams(level: string, destination?: DestinationStream): Params {
+  const options: Options = {
+    level,
+    genReqId: requestId,
+    customProps: (req) => ({ requestId: req.id }),
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers.signature',
+        'req.headers.session',
+        'req.headers.secret',
+        'req.headers["x-callback-key"]',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      err: errorForLog,
+      req: (req: { id: string; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+        headers: req.headers,
+        remoteAddress: req.remoteAddress,
+      }),
     },
   };
+  return { pinoHttp: destination ? [options, destination] : options };
 }

@@ -1,20 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsDateString,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsTimestamp } from '../../common/validation/dates.js';
+import { IsNumericId } from '../../common/validation/numeric-id.js';
 
 const LOGIN = { minLength: 1, maxLength: 100 };
 
@@ -172,12 +160,10 @@ export class SignUpResponseDto {
 }
 
 export class RefDto {
-  @ApiPropertyOptional({ description: 'Id; wins over code' })
+  @ApiPropertyOptional({ description: 'Id; wins over code', example: 1 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  id?: number;
+  @IsNumericId('id')
+  id?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -187,10 +173,18 @@ export class RefDto {
 }
 
 export class OperDateDto {
-  @ApiProperty({ nullable: true, description: 'Archive date; null returns to now' })
+  @ApiProperty({
+    nullable: true,
+    oneOf: [
+      { type: 'integer', description: 'epoch milliseconds' },
+      { type: 'string', format: 'date-time' },
+    ],
+    example: 1_589_998_352_818,
+    description: 'Archive date (epoch ms or ISO 8601); null returns to now',
+  })
   @IsOptional()
-  @IsDateString()
-  oper_date: string | null;
+  @IsTimestamp('oper_date')
+  oper_date: Date | null;
 }
 
 export class AuthorizeResponseDto {
@@ -229,10 +223,8 @@ export class GenerateTokenDto {
 export class SecretCodeDto {
   @ApiPropertyOptional({ description: 'Whose code (administrators only); the caller by default', example: 1 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  userid?: number;
+  @IsNumericId('userid')
+  userid?: string;
 }
 
 export class SecretCodeResponseDto {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import type { Language } from '../../common/i18n/language.js';
 import { sha256Hex } from '../../common/security/hash.js';
 import type { User } from './entities/user.entity.js';
@@ -52,10 +53,14 @@ const OPEN_SESSION_SQL = `
  */
 @Injectable()
 export class IdentityRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
+  ) {}
 
+  /** In the unit of work: retried when PostgreSQL rolled it back unapplied (lost connection, deadlock). */
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
+    return this.uow.run(() => work(this.uow.manager));
   }
 
   /** The user with this login, locked for update (counters change under concurrent attempts). */

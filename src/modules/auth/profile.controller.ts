@@ -11,8 +11,9 @@ const CURRENT = ['session', 'user', 'userid', 'username', 'area', 'interface', '
 const SETTABLE = ['area', 'interface', 'locale'] as const;
 
 const requireRef = (ref: RefDto) => {
-  if (ref.id === undefined && ref.code === undefined) throw invalidField('id', 'id or code is required');
-  return ref;
+  // null is "not given" (the DTO's optional fields let it through).
+  if (ref.id == null && ref.code == null) throw invalidField('id', 'id or code is required');
+  return { id: ref.id ?? undefined, code: ref.code ?? undefined };
 };
 
 /** Seed 002: whoami, current values, session settings and locales. */
@@ -45,7 +46,7 @@ export class ProfileController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Work as of an archive date; null returns to now' })
   setOperDate(@Body() body: OperDateDto, @Auth() auth: AuthContext) {
-    return this.profiles.setOperDate(auth, body.oper_date ? new Date(body.oper_date) : null);
+    return this.profiles.setOperDate(auth, body.oper_date ?? null);
   }
 
   @Post('session/set/:param')

@@ -96,7 +96,7 @@ export class ProfileService {
   }
 
   /** Switches the session's area, interface or locale to one the user is allowed (`id` wins over `code`). */
-  async setSessionValue(auth: AuthContext, param: SessionParam, ref: { id?: number; code?: string }) {
+  async setSessionValue(auth: AuthContext, param: SessionParam, ref: { id?: string; code?: string }) {
     const found = await this.allowed(auth, param, ref);
     // param is one of area | interface | locale (a closed set), so the column name is safe.
     await this.ds.query(`UPDATE session SET ${param}_id = $1, updated = now() WHERE id = $2`, [found.id, auth.sessionId]);
@@ -117,7 +117,7 @@ export class ProfileService {
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 
-  private async allowed(auth: AuthContext, param: SessionParam, ref: { id?: number; code?: string }): Promise<{ id: string }> {
+  private async allowed(auth: AuthContext, param: SessionParam, ref: { id?: string; code?: string }): Promise<{ id: string }> {
     const what = {
       area: { ru: 'Зона', en: 'Area' },
       interface: { ru: 'Интерфейс', en: 'Interface' },

@@ -102,7 +102,7 @@ export class SignController {
   })
   @ApiOkResponse({ type: SecretCodeResponseDto })
   async secretCode(@Body() body: SecretCodeDto, @Auth() auth: AuthContext): Promise<SecretCodeResponseDto> {
-    const userId = body.userid !== undefined ? String(body.userid) : auth.userId;
+    const userId = body.userid ?? auth.userId;
     if (userId !== auth.userId && !auth.admin) throw new DomainError('FORBIDDEN', 'Only administrators may issue codes for other users');
     if (!(await this.accounts.claims(userId))) throw new DomainError('NOT_FOUND', `User ${userId} not found`);
     return { secret: await this.accounts.issueSecretCode(userId) };

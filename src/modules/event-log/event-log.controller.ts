@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { DomainError } from '../../common/errors/domain-error.js';
@@ -12,6 +12,7 @@ import type { ColumnMap } from '../../common/list-query/list-query.types.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { Auth, type AuthContext } from '../../common/security/auth-context.js';
 import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
+import { IsTimestamp } from '../../common/validation/dates.js';
 import { IsNumericId } from '../../common/validation/numeric-id.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
@@ -22,8 +23,14 @@ const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /
 class EventLogFilterDto {
   @ApiPropertyOptional({ enum: ['M', 'W', 'E'] }) @IsOptional() @IsIn(['M', 'W', 'E']) type?: 'M' | 'W' | 'E';
   @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(2_147_483_647) code?: number;
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z' }) @IsOptional() @IsDateString() datefrom?: string;
-  @ApiPropertyOptional() @IsOptional() @IsDateString() dateto?: string;
+  @ApiPropertyOptional({ example: 1_793_491_200_000, description: 'From (inclusive): epoch ms or ISO 8601' })
+  @IsOptional()
+  @IsTimestamp('datefrom')
+  datefrom?: Date;
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'To (exclusive): epoch ms or ISO 8601' })
+  @IsOptional()
+  @IsTimestamp('dateto')
+  dateto?: Date;
 }
 
 class EventLogSetDto {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsCalendarDate } from '../../common/validation/dates.js';
 import { IsNumericId } from '../../common/validation/numeric-id.js';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -84,7 +85,7 @@ export class ClientSetDto {
 
   @ApiPropertyOptional({ example: '1990-05-17' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthday must be YYYY-MM-DD' })
+  @IsCalendarDate('birthday')
   birthday?: string | null;
 
   @ApiPropertyOptional({ example: 'ru' })

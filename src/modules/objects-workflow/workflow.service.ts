@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { Language } from '../../common/i18n/language.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
@@ -61,6 +62,7 @@ const ID_KEYS = ['id', 'parent', 'essence', 'class', 'type', 'state', 'action', 
 export class WorkflowService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly repo: WorkflowRepository,
     private readonly engine: WorkflowEngine,
     private readonly access: AccessService,
@@ -92,19 +94,19 @@ export class WorkflowService {
 
   /** action/run: one request or an array of them, all in one transaction (one failure undoes them all). */
   runActions(requests: { id: string; action: string; form?: Record<string, unknown> }[], actor: Actor): Promise<ActionOutcome[]> {
-    return this.ds.transaction(async (m) => {
+    return this.uow.run(async () => {
       const out: ActionOutcome[] = [];
-      for (const r of requests) out.push(await this.engine.executeAction(m, r.id, ref(r.action), r.form ?? {}, actor));
+      for (const r of requests) out.push(await this.engine.executeAction(this.uow.manager, r.id, ref(r.action), r.form ?? {}, actor));
       return out;
     });
   }
 
   runMethod(r: { id: string; method: string; form?: Record<string, unknown> }, actor: Actor): Promise<ActionOutcome> {
-    return this.ds.transaction((m) => this.engine.executeMethod(m, r.id, ref(r.method), r.form ?? {}, actor));
+    return this.uow.run(() => this.engine.executeMethod(this.uow.manager, r.id, ref(r.method), r.form ?? {}, actor));
   }
 
   forceDelete(id: string, actor: Actor): Promise<ActionOutcome> {
-    return this.ds.transaction((m) => this.engine.forceDelete(m, id, actor));
+    return this.uow.run(() => this.engine.forceDelete(this.uow.manager, id, actor));
   }
 
   /** method/get: the methods offered in a state of a class (given directly, by code, or by an object). */

@@ -6,6 +6,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Provider, { type Configuration, errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import { ContractRegistry } from '../../common/errors/contract-registry.js';
+import { sizeInBytes } from '../../common/http/body-parsers.js';
+import { guardOAuthProvider } from '../../common/http/oauth-guard.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { AccountsService } from '../auth/accounts.service.js';
@@ -86,6 +88,13 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
     const provider = new Provider(this.config.auth.issuer, await this.configuration());
     provider.proxy = this.config.http.trustProxy;
     this.grants.register(provider);
+    const { bodyMaxDepth, bodyMaxKeys, bodyLimit, retryAfterSeconds } = this.config.http;
+    guardOAuthProvider(provider, {
+      maxDepth: bodyMaxDepth,
+      maxKeys: bodyMaxKeys,
+      bodyLimitBytes: sizeInBytes(bodyLimit),
+      retryAfterSeconds,
+    });
     provider.use(securityHeaders);
     provider.use((ctx, next) => oidcRequestShim(ctx as KoaContextWithOIDC, next));
     provider.use((ctx, next) => this.authorizationResponses(provider, ctx as KoaContextWithOIDC, next));

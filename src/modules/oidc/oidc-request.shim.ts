@@ -87,7 +87,9 @@ export async function oidcRequestShim(ctx: KoaContextWithOIDC, next: () => Promi
   if (ctx.method !== 'POST' || !CLIENT_AUTH_PATHS.has(ctx.path)) return next();
   const type = ctx.is('application/json', 'application/x-www-form-urlencoded');
   if (!type) return next();
-  const raw = await readBody(ctx.req);
+  // The kernel's guard (guardOAuthProvider) has read and checked the body already.
+  const read = (ctx.req as IncomingMessage & { rawBody?: Buffer }).rawBody;
+  const raw = read ? read.toString('utf8') : await readBody(ctx.req);
   if (raw === undefined) return invalidRequest(ctx, `the request body is over ${BODY_LIMIT} bytes`);
   let body: Record<string, unknown>;
   if (type === 'application/json') {
