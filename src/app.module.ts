@@ -34,7 +34,7 @@ export class AppModule {
         ConfigModule.register(config),
         LoggerModule.forRoot(loggerParams(config.log.level, logDestination)),
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(databaseUrl, config.database.poolSize),
+          ...dataSourceOptions(databaseUrl, config.database.poolSize, config.database.connectTimeoutMs),
           migrationsRun: true,
           retryAttempts: 2,
           retryDelay: 500,

@@ -4,7 +4,7 @@ import { ENTITIES } from './entities.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 /** The one DataSource definition, shared by the app, the migration CLI and the tests. */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs = 5_000): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -15,7 +15,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     poolSize,
-    connectTimeoutMS: 5_000,
+    // pg uses it both for connecting and for waiting on an exhausted pool: past it the request is a 503.
+    connectTimeoutMS: connectTimeoutMs,
     applicationName: 'platform',
     // JIT compilation costs ~15 ms on the list queries (many joins make their cost estimates look big)
     // and never pays off for short OLTP queries.
