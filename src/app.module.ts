@@ -35,7 +35,8 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(config.log.level, logDestination)),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(databaseUrl, config.database.poolSize, config.database.connectTimeoutMs),
-          migrationsRun: true,
+          // Migrations run before the app is built, under the startup lock (src/database/startup.ts).
+          migrationsRun: false,
           retryAttempts: 2,
           retryDelay: 500,
         }),

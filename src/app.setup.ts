@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -37,5 +38,23 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.use(requestInput({ maxDepth: bodyMaxDepth, maxKeys: bodyMaxKeys, contractOf: (path) => contracts.resolve(path) }));
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
+  applyServerLimits(app.getHttpServer(), config.http);
   return app;
+}
+
+/**
+ * Node's own defaults (no limit on connections, 60 s for headers, 5 min for a request, checked every 30 s) let
+ * 50 slowloris sockets sit for minutes. Node reads these when a connection arrives (and the checking interval
+ * when the server starts listening), so setting them on the server Nest made is enough.
+ */
+export function applyServerLimits(http: Server, limits: AppConfig['http']): void {
+  // Both are options of http.createServer that Node keeps as properties; @types/node lists them only as options.
+  const server = http as Server & { maxHeaderSize: number; connectionsCheckingInterval: number };
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxHeaderSize = limits.maxHeaderSize;
+  if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
+  // Expired headers are found by a sweep: sweep often enough that the limit means what it says.
+  server.connectionsCheckingInterval = Math.min(30_000, Math.ceil(limits.headersTimeoutMs / 4));
 }

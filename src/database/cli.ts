@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadConfig, loadDotEnv } from '../config/app-config.js';
 import { createDataSource, pendingSchemaChanges } from './data-source.js';
 import { openDatabase } from './database-runtime.js';
+import { runMigrations, withStartupLock } from './startup.js';
 
 async function main(): Promise<number> {
   const [command, name] = process.argv.slice(2);
@@ -21,8 +22,8 @@ async function main(): Promise<number> {
   try {
     await ds.initialize();
     if (command === 'run') {
-      const applied = await ds.runMigrations({ transaction: 'each' });
-      console.log(applied.length ? applied.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations');
+      const applied = await withStartupLock(db.url, () => runMigrations(db.url));
+      console.log(applied.length ? applied.map((name) => `applied ${name}`).join('\n') : 'no pending migrations');
     } else if (command === 'revert') {
       await ds.undoLastMigration({ transaction: 'each' });
       console.log('reverted the last migration');

