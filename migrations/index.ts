@@ -7,6 +7,7 @@ import { OAuthFlows1795370493247 } from './1795370493247-OAuthFlows.js';
 import { CreateWorkflow1795371706680 } from './1795371706680-CreateWorkflow.js';
 import { SeedWorkflow1795371800000 } from './1795371800000-SeedWorkflow.js';
 import { IndexClientLists1795372572839 } from './1795372572839-IndexClientLists.js';
+import { OutboxDeliveryLeases1796163521469 } from './1796163521469-OutboxDeliveryLeases.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   CreateWorkflow1795371706680,
   SeedWorkflow1795371800000,
   IndexClientLists1795372572839,
+  OutboxDeliveryLeases1796163521469,
 ];

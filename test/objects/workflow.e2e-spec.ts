@@ -34,10 +34,8 @@ class Recorder {
   async record(event: DomainEvent): Promise<void> {
     if (seen.crashOn === event.eventId) {
       seen.crashOn = null;
-      // The dispatcher's claiming connection dies mid-batch, as if its process had been killed.
-      await this.ds.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = 'outbox'::regclass AND mode = 'RowShareLock' AND pid <> pg_backend_pid()`,
-      );
+      // The subscriber fails on this event once: only its delivery backs off (see test/common/outbox.e2e-spec.ts).
+      await this.ds.query(`SELECT 1`);
       throw new Error('crashed');
     }
     seen.events.push(event);
@@ -238,7 +236,7 @@ describe('objects and workflow', () => {
     expect(seen.events.map((e) => e.payload.action)).toEqual(['enable']);
   });
 
-  it('after commit each action is delivered exactly once, none for rolled-back work, also across a dispatcher crash', async () => {
+  it('after commit each action is delivered exactly once, none for rolled-back work, also across a subscriber failure', async () => {
     await drain();
     seen.events = [];
     const ids = [(await newClient(admin)).id, (await newClient(admin)).id, (await newClient(admin)).id];
@@ -253,8 +251,10 @@ describe('objects and workflow', () => {
     const pending = await ds.query(`SELECT event_id AS "eventId" FROM outbox WHERE processed_at IS NULL ORDER BY id`);
     expect(pending).toHaveLength(6); // three creates, three disables: nothing of the vetoed or refused work
     seen.crashOn = pending[3].eventId;
-    await expect(drain()).rejects.toThrow();
-    expect(seen.events).toHaveLength(3);
+    await drain();
+    expect(seen.events).toHaveLength(5);
+    // Its backoff over, the failed delivery is made, and nothing else again.
+    await ds.query(`UPDATE outbox_delivery SET available_at = now() WHERE delivered_at IS NULL`);
     await drain();
     const delivered = seen.events.map((e) => e.eventId);
     expect(delivered.sort()).toEqual(pending.map((p: { eventId: string }) => p.eventId).sort());

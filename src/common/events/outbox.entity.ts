@@ -1,11 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * The transactional outbox: domain events written in the transaction of the work that raised them, delivered
- * after commit by the dispatcher of any instance. `event_id` is the idempotency key handlers see.
+ * The transactional outbox: domain events written in the transaction of the work that raised them. A
+ * dispatcher hands each new row to its subscribers' queues (outbox_delivery) and marks it `processed_at`.
+ * `event_id` is the idempotency key handlers see.
  */
 @Entity({ name: 'outbox' })
-@Index('ix_outbox_pending', ['availableAt'], { where: 'processed_at IS NULL AND dead_at IS NULL' })
+@Index('ix_outbox_pending', ['id'], { where: 'processed_at IS NULL AND dead_at IS NULL' })
 export class OutboxMessage {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
@@ -22,25 +23,21 @@ export class OutboxMessage {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   created: Date;
 
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  availableAt: Date;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts: number;
-
-  @Column({ type: 'text', nullable: true })
-  lastError: string | null;
-
+  /** When the row was handed to its subscribers' queues. */
   @Column({ type: 'timestamptz', nullable: true })
   processedAt: Date | null;
 
-  /** Set after OUTBOX_MAX_ATTEMPTS failures: the message is dead-lettered and left for an operator. */
+  /** Dead-lettered by the dispatcher before per-subscriber deliveries (kept for the operator; never handed on). */
   @Column({ type: 'timestamptz', nullable: true })
   deadAt: Date | null;
 }
 
-/** Which subscriber has handled which event: a redelivered event skips the subscribers already done. */
+/**
+ * One subscriber's delivery of one event: its own queue, lease, retries and dead letter, so that a slow or
+ * failing subscriber holds up nobody else.
+ */
 @Entity({ name: 'outbox_delivery' })
+@Index('ix_outbox_delivery_due', ['subscriber', 'outboxId'], { where: 'delivered_at IS NULL AND dead_at IS NULL' })
 export class OutboxDelivery {
   @PrimaryColumn({ type: 'uuid' })
   eventId: string;
@@ -48,6 +45,27 @@ export class OutboxDelivery {
   @PrimaryColumn({ type: 'varchar', length: 100 })
   subscriber: string;
 
+  /** The outbox row (its order is the delivery order). */
+  @Column({ type: 'bigint' })
+  outboxId: string;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
-  delivered: Date;
+  availableAt: Date;
+
+  /** Claimed by a dispatcher until then; past it, another may claim the delivery again. */
+  @Column({ type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  lastError: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  deliveredAt: Date | null;
+
+  /** Set after OUTBOX_MAX_ATTEMPTS failures: this subscriber's delivery is dead-lettered for an operator. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deadAt: Date | null;
 }
