@@ -1,6 +1,6 @@
 // Requests/s of /api/v1/ping through the whole HTTP pipeline (helmet, request id, logging, body parsers,
 // filters), under autocannon -c 50 -d 10. Uses DATABASE_URL when set, else the embedded default.
-// Run: npm run bench:ping   (CONNECTIONS, DURATION and LOG_LEVEL may be set)
+// Run: npm run bench:ping   (CONNECTIONS, DURATION, LOG_LEVEL and WEB_CONCURRENCY may be set)
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -16,6 +16,7 @@ const { child } = await startServer({
   EMBEDDED_PG_PORT: String(await freePort()),
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+  ...(process.env.WEB_CONCURRENCY ? { WEB_CONCURRENCY: process.env.WEB_CONCURRENCY } : {}),
 });
 // startServer drains stdout (the request logs), as a log shipper would
 try {
@@ -29,6 +30,7 @@ try {
     connections,
     durationSeconds: duration,
     logLevel: process.env.LOG_LEVEL ?? 'info',
+    workers: Number(process.env.WEB_CONCURRENCY ?? 1),
     requestsPerSecond: { mean: r.requests.average, p50: r.requests.p50, min: r.requests.min },
     latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
     errors: r.errors,
