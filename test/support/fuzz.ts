@@ -178,7 +178,7 @@ function pathOf(op: Operation): fc.Arbitrary<string> {
     .tuple(
       ...names.map((n) =>
         fc.oneof(
-          op.pathParams[n]?.length ? fc.constantFrom(...op.pathParams[n]!.map(String)) : fc.constant('x'),
+          op.pathParams[n]?.length ? fc.constantFrom(...op.pathParams[n].map(String)) : fc.constant('x'),
           fc.constantFrom('%00', '%ED%A0%80', '..', 'a'.repeat(300), '%FF'),
         ),
       ),
