@@ -8,6 +8,7 @@ import { CreateWorkflow1795371706680 } from './1795371706680-CreateWorkflow.js';
 import { SeedWorkflow1795371800000 } from './1795371800000-SeedWorkflow.js';
 import { IndexClientLists1795372572839 } from './1795372572839-IndexClientLists.js';
 import { OutboxDeliveryLeases1796163521469 } from './1796163521469-OutboxDeliveryLeases.js';
+import { CreateAddressTree1796166668041 } from './1796166668041-CreateAddressTree.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -24,4 +25,5 @@ export const MIGRATIONS: Function[] = [
   SeedWorkflow1795371800000,
   IndexClientLists1795372572839,
   OutboxDeliveryLeases1796163521469,
+  CreateAddressTree1796166668041,
 ];

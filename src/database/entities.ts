@@ -1,3 +1,5 @@
+import { AddressTreeImport } from '../modules/address/entities/address-tree-import.entity.js';
+import { AddressTreeNode } from '../modules/address/entities/address-tree-node.entity.js';
 import { AuthCode } from '../modules/auth/entities/auth-code.entity.js';
 import { Area } from '../modules/auth/entities/area.entity.js';
 import { Interface } from '../modules/auth/entities/interface.entity.js';
@@ -64,4 +66,6 @@ export const ENTITIES: Function[] = [
   AclObject,
   OutboxMessage,
   OutboxDelivery,
+  AddressTreeNode,
+  AddressTreeImport,
 ];
