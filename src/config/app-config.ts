@@ -51,6 +51,8 @@ export interface AppConfig {
   outbox: { pollMs: number; batchSize: number; maxAttempts: number; leaseSeconds: number };
   /** How long a process reuses a class's workflow configuration (chain, methods, events); 0: never. */
   workflow: { cacheSeconds: number };
+  /** The only directory the admin API may import KLADR releases from (the CLI takes any path). */
+  kladr: { importDir: string };
   auth: {
     defaultLocale: 'ru' | 'en';
     /** `iss` of access tokens; the OAuth issuer. */
@@ -137,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       leaseSeconds: vars.OUTBOX_LEASE_SECONDS,
     },
     workflow: { cacheSeconds: vars.WORKFLOW_CACHE_SECONDS },
+    kladr: { importDir: path.resolve(vars.KLADR_IMPORT_DIR) },
     auth: {
       defaultLocale: vars.DEFAULT_LOCALE,
       issuer: (vars.OIDC_ISSUER ?? `http://localhost:${vars.PORT}/oauth2`).replace(/\/$/, ''),

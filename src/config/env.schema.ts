@@ -189,6 +189,10 @@ export class EnvironmentVariables {
   @Max(3600)
   WORKFLOW_CACHE_SECONDS = 2;
 
+  @IsString()
+  @MaxLength(4096)
+  KLADR_IMPORT_DIR = './data/kladr';
+
   @IsIn(['ru', 'en'])
   DEFAULT_LOCALE: 'ru' | 'en' = 'ru';
 
