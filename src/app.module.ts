@@ -8,6 +8,7 @@ import { loggerParams } from './common/http/logging.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { AddressModule } from './modules/address/address.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { EventLogModule } from './modules/event-log/event-log.module.js';
 import { OidcModule } from './modules/oidc/oidc.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         EventsModule,
         OidcModule,
         ObjectsWorkflowModule,
+        AddressModule,
         ...imports,
       ],
     };

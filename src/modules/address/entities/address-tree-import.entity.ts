@@ -20,7 +20,8 @@ export interface ImportCounts {
 /** One rejected record: where, and why. Only the first hundred are kept. */
 export interface Rejection {
   file: string;
-  record: number;
+  /** 1-based, deleted records counted; null for a duplicate found after reading. */
+  record: number | null;
   reason: string;
 }
 
