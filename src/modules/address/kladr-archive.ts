@@ -47,14 +47,14 @@ async function extract(archive: string, target: string): Promise<void> {
   sevenZip.FS.mount(sevenZip.NODEFS, { root: path.dirname(path.resolve(archive)) }, '/in');
   sevenZip.FS.mkdir('/out');
   sevenZip.FS.mount(sevenZip.NODEFS, { root: target }, '/out');
-  // e: extract without paths (a release may keep its files in a folder); -ssc-: names in any case; -bd: no
-  // progress indicator; -y: no questions.
-  const status = sevenZip.callMain(['e', '-bd', '-y', '-ssc-', `/in/${path.basename(archive)}`, '-o/out', ...KLADR_FILES]) as unknown;
+  // e: extract without paths and -r: match the names in any folder (a release may keep its files in one);
+  // -ssc-: names in any case; -bd: no progress indicator; -y: no questions.
+  const status = sevenZip.callMain(['e', '-r', '-bd', '-y', '-ssc-', `/in/${path.basename(archive)}`, '-o/out', ...KLADR_FILES]) as unknown;
   if (typeof status === 'number' && status !== 0) {
     const reason =
       output
         .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('ERROR: /in/'))
+        .filter((l) => l && !l.includes('/in/'))
         .join('; ') || `7-Zip exit code ${status}`;
     throw new KladrFileError(path.basename(archive), null, `cannot be extracted: ${reason}`);
   }
