@@ -2,6 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pendingSchemaChanges } from '../../src/database/data-source.js';
+import { AddressTreeService } from '../../src/modules/address/address-tree.service.js';
 import { KladrImporter } from '../../src/modules/address/kladr-importer.service.js';
 import { DataSource } from 'typeorm';
 import { ADMIN, IDENTITY_ENV, type Signed, signedPost, signIn } from '../support/identity.js';
@@ -171,6 +172,30 @@ describe('KLADR address tree', () => {
     expect(await string({ code: RAMENSKOE, short: '2', level: '3' })).toBe('Раменское г.');
   });
 
+  it('AddressTreeService.resolve: the parts of an address from its code, for the address essence', async () => {
+    const tree = t.app.get(AddressTreeService);
+    expect(await tree.resolve(POLEVAYA)).toEqual({
+      code: POLEVAYA,
+      index: '140105',
+      country: 'Российская Федерация',
+      region: 'обл. Московская',
+      district: 'р-н. Раменский',
+      city: 'г. Раменское',
+      settlement: 'д. Дергаево',
+      street: 'ул. Полевая',
+      address: '140105, Российская Федерация, обл. Московская, р-н. Раменский, г. Раменское, д. Дергаево, ул. Полевая',
+    });
+    expect(await tree.resolve(TVERSKAYA)).toMatchObject({
+      region: 'г. Москва',
+      district: null,
+      city: null,
+      settlement: null,
+      street: 'ул. Тверская',
+    });
+    expect(await tree.resolve('01770000000000999')).toBeNull();
+    await expect(tree.resolve('77')).rejects.toThrow(/17 digits/);
+  });
+
   it('a malformed code is a 400 naming the format; an unknown one a 404', async () => {
     for (const code of ['7700000000000', '0177000000000000x', '', '00770000000000000']) {
       const res = await post(user, '/address/tree/string', { code });
@@ -301,7 +326,7 @@ describe('KLADR address tree', () => {
         counts: { current: 12, rejected: 1, skipped: 3 },
         error: null,
       });
-      expect((await post(user, '/address/tree/release')).body).toMatchObject({ release: '2026-09-01', import: String(started.body.id) });
+      expect((await post(user, '/address/tree/release')).body).toMatchObject({ release: '2026-09-01', import: started.body.id });
     });
 
     it('refuses other users, paths outside KLADR_IMPORT_DIR, missing sources, and a second import at once', async () => {

@@ -21,7 +21,7 @@ export interface ResolvedAddress extends Pick<AddressParts, 'index' | LevelName>
 export interface TreeRelease {
   release: string | null;
   imported: Date | null;
-  import: string | null;
+  import: number | null;
   counts: AddressTreeImport['counts'];
 }
 
@@ -85,7 +85,12 @@ export class AddressTreeService {
 
   async release(): Promise<TreeRelease> {
     const run = await this.repo.currentRelease();
-    return { release: run?.release ?? null, imported: run?.finished ?? null, import: run?.id ?? null, counts: run?.counts ?? null };
+    return {
+      release: run?.release ?? null,
+      imported: run?.finished ?? null,
+      import: run ? Number(run.id) : null,
+      counts: run?.counts ?? null,
+    };
   }
 
   /** The node of `code` and its ancestors, node first; empty when the node is not in the tree. */
