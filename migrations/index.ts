@@ -9,6 +9,7 @@ import { SeedWorkflow1795371800000 } from './1795371800000-SeedWorkflow.js';
 import { IndexClientLists1795372572839 } from './1795372572839-IndexClientLists.js';
 import { OutboxDeliveryLeases1796163521469 } from './1796163521469-OutboxDeliveryLeases.js';
 import { CreateAddressTree1796166668041 } from './1796166668041-CreateAddressTree.js';
+import { ServiceAccounts1796167699619 } from './1796167699619-ServiceAccounts.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -26,4 +27,5 @@ export const MIGRATIONS: Function[] = [
   IndexClientLists1795372572839,
   OutboxDeliveryLeases1796163521469,
   CreateAddressTree1796166668041,
+  ServiceAccounts1796167699619,
 ];

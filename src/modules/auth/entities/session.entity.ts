@@ -6,10 +6,12 @@ import { User } from './user.entity.js';
 
 /**
  * A signed-in session: every way in (sign/in, OAuth grants, legacy logins) ends in one. `code` (40 hex) is the
- * seed's session key; `secret` keys its HMAC request signatures, so it is kept as issued.
+ * seed's session key; `secret` keys its HMAC request signatures, so it is kept as issued. A session is usable
+ * until `access_expires` (an idle deadline, moved on by use and by refresh) and never after `refresh_expires`.
  */
 @Entity({ name: 'session' })
 @Index('ix_session_user_open', ['userId', 'created'], { where: 'closed IS NULL' })
+@Index('uq_session_reuse_open', ['reuseKey'], { unique: true, where: 'closed IS NULL' })
 export class Session {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
@@ -74,4 +76,12 @@ export class Session {
 
   @Column({ type: 'timestamptz' })
   refreshExpires: Date;
+
+  /**
+   * Set on sessions that are reused rather than opened per sign-in: HTTP Basic on the API (one per user and
+   * client address) and a client's service account (one per client). SHA-256 of what identifies the reuse;
+   * at most one open session per key.
+   */
+  @Column({ type: 'char', length: 64, nullable: true })
+  reuseKey: string | null;
 }
