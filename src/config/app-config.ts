@@ -66,6 +66,11 @@ export interface AppConfig {
     nonceWindow: number;
     /** How long a process may trust its memory of an open session (0: always ask the database). */
     sessionCacheSeconds: number;
+    /** HTTP Basic on the API (seed 002's examples), and how long a process trusts credentials it checked. */
+    basicAuth: boolean;
+    basicCacheSeconds: number;
+    /** How often each process reloads the signing keys (a rotation elsewhere reaches its signatures); 0: never. */
+    signingKeysReloadSeconds: number;
     legacyTokenTtl: number;
     legacyRefreshGrace: number;
     bootstrapAdmin: { username: string; password?: string };
@@ -151,6 +156,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockMinutes: vars.AUTH_LOCK_MINUTES,
       nonceWindow: vars.NONCE_WINDOW_SECONDS,
       sessionCacheSeconds: vars.SESSION_CACHE_SECONDS,
+      basicAuth: vars.API_BASIC_AUTH,
+      basicCacheSeconds: vars.API_BASIC_CACHE_SECONDS,
+      signingKeysReloadSeconds: vars.SIGNING_KEYS_RELOAD_SECONDS,
       legacyTokenTtl: vars.LEGACY_TOKEN_TTL_SECONDS,
       legacyRefreshGrace: vars.LEGACY_REFRESH_GRACE_SECONDS,
       bootstrapAdmin: { username: vars.BOOTSTRAP_ADMIN_USERNAME, password: vars.BOOTSTRAP_ADMIN_PASSWORD },

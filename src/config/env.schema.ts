@@ -248,6 +248,22 @@ export class EnvironmentVariables {
   @Max(60)
   SESSION_CACHE_SECONDS = 2;
 
+  @Transform(toBoolean)
+  @IsBoolean()
+  API_BASIC_AUTH = true;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  API_BASIC_CACHE_SECONDS = 60;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  SIGNING_KEYS_RELOAD_SECONDS = 60;
+
   @Type(() => Number)
   @IsInt()
   @Min(60)

@@ -30,7 +30,13 @@ describe('OAuth client administration', () => {
       first_party: true,
       redirect_uris: ['http://localhost:3000/cb', 'https://app.example/cb'],
       grant_types: ['authorization_code', 'implicit', 'refresh_token', 'password', 'client_credentials'],
-      response_types: ['code', 'token', 'code token'],
+      response_types: ['code', 'token', 'code token', 'id_token', 'code id_token'],
+      // Out of the box it may sign users up (seed 002: the authorization server calls sign/up), and a request
+      // without scope gets the API.
+      can_sign_up: true,
+      default_scope: 'api',
+      id_token_signed_response_alg: 'RS256',
+      client_credentials_refresh: true,
     });
     expect(res.body.client_secret).toBeUndefined();
     const [row] = await t.app.get(DataSource).query(`SELECT secret_hash FROM oauth_client WHERE client_id = 'web-app'`);

@@ -37,9 +37,8 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
     expect(meta.revocation_endpoint).toBe(`${issuer.href}/revoke`);
     expect(meta.grant_types_supported).toContain('client_credentials');
     const jwks = (await (await fetch(`${issuer.href}/jwks`)).json()) as { keys: Record<string, unknown>[] };
-    expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]).toMatchObject({ kty: 'EC', alg: 'ES256', use: 'sig' });
-    expect(jwks.keys[0].d).toBeUndefined();
+    expect(jwks.keys.map((k) => `${k.kty} ${k.alg} ${k.use}`).sort()).toEqual(['EC ES256 sig', 'RSA RS256 sig']);
+    for (const key of jwks.keys) expect(key.d).toBeUndefined();
   });
 
   it.each([
@@ -53,7 +52,7 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
     const header = decodeProtectedHeader(tokens.access_token);
     expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     const jwks = (await (await fetch(`${issuer.href}/jwks`)).json()) as { keys: Record<string, unknown>[] };
-    expect(header.kid).toBe(jwks.keys[0].kid);
+    expect(header.kid).toBe(jwks.keys.find((k) => k.alg === 'ES256')!.kid);
     expect(decodeJwt(tokens.access_token)).toMatchObject({ iss: issuer.href, aud: 'urn:platform:api', client_id: 'svc', scope: 'api' });
   });
 
@@ -65,29 +64,23 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 86_400, scope: 'api' });
   });
 
-  it('a client_credentials token with the signup scope may sign users up; without it, or elsewhere, it may not', async () => {
+  it('client_credentials carries the service account: whoami works; sign-up is the account-creating right (the bootstrap client has it)', async () => {
     const admin = await signIn(t, ADMIN);
-    expect((await signedPost(t, admin, '/admin/client/update', { client_id: 'svc', can_sign_up: true })).status).toBe(200);
-    const grant = async (clientId: string, secret: string, scope: string) =>
+    const grant = async (clientId: string, secret: string, scope = 'api') =>
       (await t.http.post('/oauth2/token').auth(clientId, secret).type('form').send({ grant_type: 'client_credentials', scope })).body;
-    const { access_token: withSignup } = await grant('svc', SECRET, 'api signup');
+    const svc = await grant('svc', SECRET);
+    expect(svc).toMatchObject({ session: expect.stringMatching(/^[0-9a-f]{40}$/), refresh_token: expect.any(String) });
+    const me = await t.http.get('/api/v1/whoami').set('Authorization', `Bearer ${svc.access_token}`);
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ admin: false, profile: { username: 'svc:svc', system: 'yes' }, session: { code: svc.session } });
+    // One session per client, reused by the next grant.
+    expect((await grant('svc', SECRET)).session).toBe(svc.session);
     const ok = await t.http
       .post('/api/v1/sign/up')
-      .set('Authorization', `Bearer ${withSignup}`)
+      .set('Authorization', `Bearer ${svc.access_token}`)
       .send({ username: 'fromclient', password: 'client-made-pw' });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ id: expect.any(Number), userid: expect.any(Number) });
-    expect((await t.http.post('/api/v1/whoami').set('Authorization', `Bearer ${withSignup}`)).status).toBe(401);
-
-    const { access_token: apiOnly } = await grant('svc', SECRET, 'api');
-    expect(
-      (
-        await t.http
-          .post('/api/v1/sign/up')
-          .set('Authorization', `Bearer ${apiOnly}`)
-          .send({ username: 'nope', password: 'client-made-pw' })
-      ).status,
-    ).toBe(403);
 
     const other = await signedPost(t, admin, '/admin/client/create', {
       client_id: 'plain',
@@ -95,12 +88,26 @@ describe('OAuth 2.0 / OpenID Connect server under /oauth2', () => {
       grant_types: ['client_credentials'],
       response_types: [],
     });
-    const refused = await t.http
-      .post('/oauth2/token')
-      .auth('plain', other.body.client_secret)
-      .type('form')
-      .send({ grant_type: 'client_credentials', scope: 'signup' });
-    expect(refused.body.error).toBe('invalid_scope');
+    expect(other.body.can_sign_up).toBe(false);
+    const plain = await grant('plain', other.body.client_secret);
+    const signUp = () =>
+      t.http
+        .post('/api/v1/sign/up')
+        .set('Authorization', `Bearer ${plain.access_token}`)
+        .send({ username: 'nope', password: 'client-made-pw' });
+    expect((await signUp()).status).toBe(403);
+    expect((await signedPost(t, admin, '/admin/client/update', { client_id: 'plain', can_sign_up: true })).body.can_sign_up).toBe(true);
+    // The right is the service account's group: the next look-up of the session sees it.
+    await t.http.post('/api/v1/sign/out').set('Authorization', `Bearer ${plain.access_token}`).send({});
+    const again = await grant('plain', other.body.client_secret);
+    expect(
+      (
+        await t.http
+          .post('/api/v1/sign/up')
+          .set('Authorization', `Bearer ${again.access_token}`)
+          .send({ username: 'yes', password: 'client-made-pw' })
+      ).status,
+    ).toBe(200);
   });
 
   it('answers RFC 6749 errors: wrong secret, unknown client, unsupported grant, missing grant', async () => {

@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestj
 import type { Request } from 'express';
 import type { Language } from '../i18n/language.js';
 
-/** Who is calling: resolved by the auth guard from a bearer token or a request signature. */
+/** Who is calling: resolved by the API guard from a bearer token, a request signature or HTTP Basic. */
 export interface AuthContext {
   userId: string;
   username: string;
@@ -10,32 +10,31 @@ export interface AuthContext {
   sessionId: string;
   session: string;
   clientId: string | null;
+  /** The access token's scopes; null for the ways in that stand for the user (signatures, Basic, legacy tokens). */
   scope: string | null;
   admin: boolean;
+  /** May create user accounts and bind them to clients: administrators and the `account_creator` group. */
+  accountCreator: boolean;
   groups: string[];
   /** The session's current area (documents are visible in it and below it) and its oper_date, if set. */
   areaId: string;
   operDate: Date | null;
   language: Language;
-  via: 'token' | 'signature' | 'legacy-token';
+  via: 'token' | 'signature' | 'legacy-token' | 'basic';
 }
 
 declare module 'express-serve-static-core' {
   interface Request {
     auth?: AuthContext;
-    client?: ClientContext;
   }
 }
 
 export const IS_PUBLIC = 'auth:public';
 export const ADMIN_ONLY = 'auth:admin';
-export const CLIENT_SCOPE = 'auth:client-scope';
+export const REQUIRED_SCOPE = 'auth:scope';
 
-/** A client acting on its own behalf (a client_credentials token: no user, no session). */
-export interface ClientContext {
-  clientId: string;
-  scope: string[];
-}
+/** The scope an access token needs for a route that names none: everything under /api/v1 is the `api` scope. */
+export const DEFAULT_SCOPE = 'api';
 
 /** The route needs no credentials. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -43,8 +42,8 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 /** Only members of the administrator group. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);
 
-/** Client-credentials tokens carrying `scope` may call the route too (they have no user or session). */
-export const ClientScope = (scope: string) => SetMetadata(CLIENT_SCOPE, scope);
+/** The scope an access token must carry for the route (default `api`); other ways in are not scoped. */
+export const RequiredScope = (scope: string) => SetMetadata(REQUIRED_SCOPE, scope);
 
 /** The caller's AuthContext (routes behind the guard always have one). */
 export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {

@@ -1,23 +1,45 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { IdentityRepository } from './identity.repository.js';
-import { OpenSessionCache } from './open-session.cache.js';
-import type { EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { sha256Hex } from '../../common/security/hash.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { BasicCredentialsCache } from './basic-credentials.cache.js';
 import type { ClientType } from './entities/user.entity.js';
+import { OpenSessionCache } from './open-session.cache.js';
+import { secretCodeDigest } from './secret-code.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { type SignUp, SignUpService } from './sign-up.service.js';
+import { UsersRepository } from './users.repository.js';
 
-/** What other modules may know of a user and a session (the OAuth server's claims and session checks). */
+/** The group whose members (besides administrators) may create user accounts and bind them to clients. */
+export const ACCOUNT_CREATOR = 'account_creator';
+
+export interface SessionRef {
+  id: string;
+  code: string;
+  userId: string;
+}
+
+const now = () => Date.now();
+
+/**
+ * What other modules may know of users and sessions (the OAuth server's claims, grants and session checks; the
+ * objects module's accounts for client documents). Everything runs in the caller's unit of work.
+ */
 @Injectable()
 export class AccountsService {
   constructor(
-    private readonly repo: IdentityRepository,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
     private readonly cache: OpenSessionCache,
+    private readonly basicCache: BasicCredentialsCache,
     private readonly signUps: SignUpService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** OpenID Connect standard claims of a user, or undefined. */
   async claims(userId: string): Promise<Record<string, unknown> | undefined> {
-    const u = await this.repo.findUser(userId);
+    const u = await this.users.find(userId);
     if (!u) return undefined;
     return {
       sub: u.id,
@@ -33,49 +55,103 @@ export class AccountsService {
     };
   }
 
-  /** The open session with this id: its code and user, or undefined once it is closed. */
-  async openSession(sessionId: string): Promise<{ code: string; userId: string } | undefined> {
-    return this.repo.openSessionById(sessionId);
+  /** The open session with this id while it is usable (within its idle deadline and its end), or undefined. */
+  async usableSession(sessionId: string): Promise<SessionRef | undefined> {
+    const s = await this.sessions.findOpenById(sessionId);
+    return s && s.accessExpires.getTime() > now() && s.refreshExpires.getTime() > now()
+      ? { id: sessionId, code: s.code, userId: s.userId }
+      : undefined;
   }
 
-  /** The open session with this public code: its id and user, or undefined once it is closed. */
-  async openSessionByCode(code: string): Promise<{ id: string; userId: string } | undefined> {
-    const s = await this.repo.findOpenSession(code);
-    return s ? { id: s.id, userId: s.userId } : undefined;
+  /** The open session with this id while it may still be refreshed (before its end, idle or not), or undefined. */
+  async refreshableSession(sessionId: string): Promise<SessionRef | undefined> {
+    const s = await this.sessions.findOpenById(sessionId);
+    return s && s.refreshExpires.getTime() > now() ? { id: sessionId, code: s.code, userId: s.userId } : undefined;
+  }
+
+  /** A refresh uses the session again: its idle deadline moves on. */
+  async renewSession(sessionId: string): Promise<void> {
+    await this.sessions.renew(sessionId);
+  }
+
+  /** The usable open session with this public code, or undefined. */
+  async usableSessionByCode(code: string): Promise<SessionRef | undefined> {
+    const s = await this.sessions.findOpen(code);
+    return s && s.accessExpires.getTime() > now() && s.refreshExpires.getTime() > now() ? { id: s.id, code, userId: s.userId } : undefined;
+  }
+
+  /** The open session with this public code while it may still be refreshed, or undefined. */
+  async refreshableSessionByCode(code: string): Promise<SessionRef | undefined> {
+    const s = await this.sessions.findOpen(code);
+    return s && s.refreshExpires.getTime() > now() ? { id: s.id, code, userId: s.userId } : undefined;
   }
 
   /** The session behind a one-time sign-in code (consumed by this call), or undefined. */
   redeemSignInCode(code: string): Promise<{ id: string; code: string; userId: string; clientId: string | null } | undefined> {
-    return this.repo.redeemAuthCode(code);
+    return this.sessions.redeemAuthCode(code);
   }
 
   /**
-   * A user account for a client document (seed 002: `userid` 0), inside the caller's transaction. It gets an
-   * unusable random password: the person signs in once an administrator or a secret code gives them a way.
+   * A user account for a client document (seed 002: `userid` 0). It gets an unusable random password: the
+   * person signs in once an administrator or a secret code gives them a way.
    */
-  async createAccount(
-    m: EntityManager,
-    a: { username: string; type: ClientType; name?: SignUp['name']; email?: string; phone?: string },
-  ): Promise<string> {
-    const { userid } = await this.signUps.signUp({ ...a, password: randomBytes(32).toString('base64url') }, { manager: m });
-    return String(userid);
+  async createAccount(a: { username: string; type: ClientType; name?: SignUp['name']; email?: string; phone?: string }): Promise<string> {
+    return this.signUps.create({ ...a, password: randomBytes(32).toString('base64url') });
   }
 
-  /** Whether a user account exists (inside the caller's transaction when given its manager). */
-  async userExists(userId: string, m?: EntityManager): Promise<boolean> {
-    return (await this.repo.findUser(userId, m)) !== undefined;
+  async userExists(userId: string): Promise<boolean> {
+    return this.users.exists(userId);
   }
 
   /** A new secret code for the user (shown once; the previous one stops working). */
   async issueSecretCode(userId: string): Promise<string> {
     const secret = randomBytes(24).toString('base64url');
-    await this.repo.setSecretCode(userId, secret);
+    await this.users.setSecretCode(userId, secretCodeDigest(secret));
     return secret;
   }
 
   /** Closes a session (a reused refresh token revokes what it belonged to). */
   async closeSession(sessionId: string): Promise<void> {
-    const code = await this.repo.closeSessionById(sessionId);
+    const code = await this.sessions.closeById(sessionId);
     if (code) this.cache.forget([code]);
+  }
+
+  /**
+   * A client's service account (a system user `svc:<client_id>` without a password, in the user group); its
+   * id. The `svc:` prefix cannot collide with a signed-up login (`:` is not allowed there).
+   */
+  async createServiceAccount(clientId: string, name: string): Promise<string> {
+    return this.signUps.create({ type: 'entity', username: `svc:${clientId}`, password: '', name: { name }, system: true });
+  }
+
+  async deleteAccount(userId: string): Promise<void> {
+    await this.users.delete(userId);
+    this.basicCache.forgetUser(userId);
+  }
+
+  async isAccountCreator(userId: string): Promise<boolean> {
+    return (await this.users.groupsOf(userId)).includes(ACCOUNT_CREATOR);
+  }
+
+  async setAccountCreator(userId: string, allowed: boolean): Promise<void> {
+    await this.users.setMembership(userId, ACCOUNT_CREATOR, allowed);
+  }
+
+  /**
+   * The session a client's service account works in: one per client, reused while usable, opened (for the
+   * client_credentials lifetime, a day) when there is none. In the caller's unit of work.
+   */
+  async serviceSession(userId: string, clientId: string, ttl: number): Promise<SessionRef> {
+    const reuseKey = sha256Hex(`service\0${clientId}\0${userId}`);
+    const session = await this.sessions.openReusable({
+      userId,
+      clientId,
+      agent: null,
+      host: null,
+      accessTtl: Math.max(ttl, this.config.auth.accessTokenTtl),
+      refreshTtl: this.config.auth.refreshTokenTtl,
+      reuseKey,
+    });
+    return { id: session.id, code: session.code, userId };
   }
 }

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsTimestamp } from '../../common/validation/dates.js';
 import { IsNumericId } from '../../common/validation/numeric-id.js';
 
@@ -111,16 +124,18 @@ export class SignUpDto {
   @IsIn(['entity', 'physical', 'individual'])
   type?: 'entity' | 'physical' | 'individual';
 
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'The login; default: the email' })
+  @IsOptional()
   @IsString()
   @Matches(/^[\p{L}\p{N}._@+-]{1,100}$/u, { message: 'username must be 1-100 letters, digits or ._@+-' })
-  username: string;
+  username?: string;
 
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'Default: generated and answered once' })
+  @IsOptional()
   @IsString()
   @MinLength(8)
   @MaxLength(200)
-  password: string;
+  password?: string;
 
   @ApiPropertyOptional({ type: NameDto })
   @IsOptional()
@@ -139,7 +154,7 @@ export class SignUpDto {
   @IsOptional()
   @IsString()
   @MaxLength(254)
-  @Matches(/^$|^[^\s@]+@[^\s@]+$/, { message: 'email must be an email address' })
+  @Matches(/^$|^[^\s@]{1,64}@[^\s@]{1,189}$/, { message: 'email must be an email address' })
   email?: string;
 
   @ApiPropertyOptional({ type: Object })
@@ -155,8 +170,9 @@ export class SignUpDto {
 }
 
 export class SignUpResponseDto {
-  @ApiProperty({ description: 'Id of the client document created with the account' }) id: number | null;
-  @ApiProperty() userid: number;
+  @ApiProperty({ description: 'Id of the client document created with the account' }) id: number;
+  @ApiProperty({ description: 'Id of the user account' }) userid: number;
+  @ApiPropertyOptional({ description: 'The generated password, when none was given (shown this once)' }) password?: string;
 }
 
 export class RefDto {
@@ -229,4 +245,40 @@ export class SecretCodeDto {
 
 export class SecretCodeResponseDto {
   @ApiProperty({ description: 'The new secret code, shown once: the password grant accepts it as `secret`' }) secret: string;
+}
+
+export class SessionIdDto {
+  @ApiProperty({ example: 1, description: 'Session id' })
+  @IsNumericId('id')
+  id: string;
+}
+
+export class SessionGetDto extends SessionIdDto {
+  @ApiPropertyOptional({ type: [String], description: 'Fields to answer (default: all)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(50, { each: true })
+  fields?: string[];
+}
+
+/** Seed 002's list body (see docs/list-query.md), documented; the list query parser validates it. */
+export class SessionListDto {
+  @ApiPropertyOptional({ type: [String], example: ['id', 'username', 'created'] }) fields?: string[];
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Conditions: {condition, field, compare, value, valarr, lstr, rstr}',
+    example: [
+      { field: 'userid', compare: 'EQL', value: '1004', condition: 'OR', lstr: '(' },
+      { field: 'userid', compare: 'EQL', value: '1010', condition: 'OR', rstr: ')' },
+      { field: 'created', compare: 'LSS', value: '12.08.2020' },
+    ],
+  })
+  search?: unknown[];
+  @ApiPropertyOptional({ type: Object, description: 'field = value pairs, ANDed' }) filter?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], example: ['created DESC'] }) orderby?: string[];
+  @ApiPropertyOptional({ example: 50 }) reclimit?: number;
+  @ApiPropertyOptional({ example: 0 }) recoffset?: number;
 }

@@ -29,6 +29,19 @@ export const MESSAGES = {
   replayedNonce: { ru: 'Значение Nonce уже использовано.', en: 'The Nonce has already been used.' },
   badSecret: { ru: 'Неверный секретный код сессии.', en: 'Wrong session secret.' },
   forbidden: { ru: 'Недостаточно прав для выполнения операции.', en: 'Not allowed.' },
+  insufficientScope: {
+    ru: 'Маркер доступа не даёт доступа к этому ресурсу (нужна область "{scope}").',
+    en: 'The access token does not reach this resource (it needs the "{scope}" scope).',
+  },
+  accountCreatorsOnly: {
+    ru: 'Создавать учётные записи могут только администраторы и клиенты с правом регистрации.',
+    en: 'Only administrators and clients with the account-creating right may create accounts.',
+  },
+  badBasic: { ru: 'Неверный заголовок Authorization: Basic.', en: 'Malformed Authorization: Basic header.' },
+  loginRequired: {
+    ru: 'Укажите username или email (он станет логином).',
+    en: 'Give username, or email (it becomes the login).',
+  },
   authorized: { ru: 'Успешно.', en: 'Success.' },
   notFound: { ru: '{what} "{value}" не найден(а).', en: '{what} "{value}" not found.' },
   notAllowed: { ru: '{what} "{value}" недоступен(на) пользователю.', en: '{what} "{value}" is not allowed to the user.' },

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
-import { IdentityRepository } from './identity.repository.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { SignUpService } from './sign-up.service.js';
+import { UsersRepository } from './users.repository.js';
 
 const PURGE_EVERY_MS = 60_000;
 
@@ -19,9 +19,10 @@ export class IdentityBootstrapService implements OnApplicationBootstrap, OnModul
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly signUp: SignUpService,
-    private readonly repo: IdentityRepository,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly uow: UnitOfWork,
     private readonly logger: PinoLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -31,7 +32,7 @@ export class IdentityBootstrapService implements OnApplicationBootstrap, OnModul
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureAdministrator();
     this.purgeTimer = setInterval(
-      () => void this.repo.purge(this.config.auth.nonceWindow).catch((err: Error) => this.logger.warn({ err }, 'purge failed')),
+      () => void this.sessions.purge(this.config.auth.nonceWindow).catch((err: Error) => this.logger.warn({ err }, 'purge failed')),
       PURGE_EVERY_MS,
     );
     this.purgeTimer.unref();
@@ -43,14 +44,10 @@ export class IdentityBootstrapService implements OnApplicationBootstrap, OnModul
 
   private async ensureAdministrator(): Promise<void> {
     const { username, password } = this.config.auth.bootstrapAdmin;
-    await this.ds.transaction(async (m) => {
-      await m.query("SELECT pg_advisory_xact_lock(hashtext('bootstrap_admin'))");
-      const [{ exists }] = await m.query(
-        `SELECT EXISTS (SELECT 1 FROM user_group_member mb JOIN user_group g ON g.id = mb.group_id WHERE g.code = 'administrator') AS exists`,
-      );
-      if (exists) return;
+    await this.uow.run(async () => {
+      if (await this.users.lockedAdministratorExists()) return;
       const generated = password ? undefined : randomBytes(18).toString('base64url');
-      await this.signUp.signUp({
+      await this.signUp.create({
         type: 'physical',
         username,
         password: password ?? generated!,

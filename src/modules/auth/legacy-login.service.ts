@@ -3,7 +3,8 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { MESSAGES } from './auth.messages.js';
-import { IdentityRepository } from './identity.repository.js';
+import { AccountsService } from './accounts.service.js';
+import { UsersRepository } from './users.repository.js';
 import { type RequestOrigin, SignInService } from './sign-in.service.js';
 import { TokenService } from './tokens/token.service.js';
 
@@ -21,7 +22,8 @@ export interface LegacyLogin {
 export class LegacyLoginService {
   constructor(
     private readonly signIn: SignInService,
-    private readonly repo: IdentityRepository,
+    private readonly users: UsersRepository,
+    private readonly accounts: AccountsService,
     private readonly tokens: TokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -33,18 +35,19 @@ export class LegacyLoginService {
 
   /**
    * Renews a token that is genuine and expired no longer than LEGACY_REFRESH_GRACE_SECONDS ago, while its
-   * session is open and its user active.
+   * session is open, its user active and the session not past its end; a renewal is a use of the session.
    */
   async refresh(token: string): Promise<LegacyLogin> {
     const result = await this.tokens.verifyLegacyToken(token, this.config.auth.legacyRefreshGrace);
     if (!result.ok) throw new DomainError('UNAUTHORIZED', MESSAGES.legacyRefreshRefused);
-    const session = await this.repo.findOpenSession(result.claims.sid);
+    const session = await this.accounts.refreshableSessionByCode(result.claims.sid);
     if (!session || session.userId !== result.claims.sub) throw new DomainError('UNAUTHORIZED', MESSAGES.legacyRefreshRefused);
+    await this.accounts.renewSession(session.id);
     return this.issue(session.userId, session.code);
   }
 
   private async issue(userId: string, session: string): Promise<LegacyLogin> {
-    const [user, groups] = await Promise.all([this.repo.findUser(userId), this.repo.groupsOf(userId)]);
+    const [user, groups] = await Promise.all([this.users.find(userId), this.users.groupsOf(userId)]);
     const roles = groups.join(',');
     const token = await this.tokens.issueLegacyToken({ userId, session, email: user?.email ?? null, roles });
     return { token, user: { email: user?.email ?? null, roles }, userId };

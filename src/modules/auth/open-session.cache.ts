@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
-import type { OpenSession } from './identity.repository.js';
+import type { OpenSession } from './sessions.repository.js';
 
 const MAX_ENTRIES = 10_000;
 

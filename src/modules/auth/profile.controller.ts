@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
@@ -10,13 +10,15 @@ import { type CurrentParam, ProfileService, type SessionParam } from './profile.
 const CURRENT = ['session', 'user', 'userid', 'username', 'area', 'interface', 'locale', 'oper_date'] as const;
 const SETTABLE = ['area', 'interface', 'locale'] as const;
 
+const currentParam = new ParseEnumPipe(Object.fromEntries(CURRENT.map((c) => [c, c])));
+
 const requireRef = (ref: RefDto) => {
   // null is "not given" (the DTO's optional fields let it through).
   if (ref.id == null && ref.code == null) throw invalidField('id', 'id or code is required');
   return { id: ref.id ?? undefined, code: ref.code ?? undefined };
 };
 
-/** Seed 002: whoami, current values, session settings and locales. */
+/** Seed 002: whoami, current values, session settings and locales. The reads answer GET as well as POST. */
 @ApiTags('auth')
 @ApiContract('platform')
 @ApiAuthenticated()
@@ -24,21 +26,31 @@ const requireRef = (ref: RefDto) => {
 export class ProfileController {
   constructor(private readonly profiles: ProfileService) {}
 
+  @Get('whoami')
+  @ApiOperation({ summary: 'Who am I: the client (id, email, phone), profile, name, session, locale, area, interface' })
+  whoamiGet(@Auth() auth: AuthContext) {
+    return this.profiles.whoami(auth);
+  }
+
   @Post('whoami')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Who am I: profile, name, session, locale, area, interface' })
+  @ApiOperation({ summary: 'Who am I (POST, as seed 002 signs it)' })
   whoami(@Auth() auth: AuthContext) {
     return this.profiles.whoami(auth);
+  }
+
+  @Get('current/:param')
+  @ApiParam({ name: 'param', enum: CURRENT })
+  @ApiOperation({ summary: 'A current value of the session' })
+  currentGet(@Param('param', currentParam) param: CurrentParam, @Auth() auth: AuthContext) {
+    return this.profiles.current(auth, param);
   }
 
   @Post('current/:param')
   @HttpCode(200)
   @ApiParam({ name: 'param', enum: CURRENT })
-  @ApiOperation({ summary: 'A current value of the session' })
-  current(
-    @Param('param', new ParseEnumPipe(Object.fromEntries(CURRENT.map((c) => [c, c])))) param: CurrentParam,
-    @Auth() auth: AuthContext,
-  ) {
+  @ApiOperation({ summary: 'A current value of the session (POST)' })
+  current(@Param('param', currentParam) param: CurrentParam, @Auth() auth: AuthContext) {
     return this.profiles.current(auth, param);
   }
 
@@ -61,9 +73,15 @@ export class ProfileController {
     return this.profiles.setSessionValue(auth, param, requireRef(body));
   }
 
+  @Get('locale')
+  @ApiOperation({ summary: 'The available locales' })
+  localesGet() {
+    return this.profiles.locales();
+  }
+
   @Post('locale')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The available locales' })
+  @ApiOperation({ summary: 'The available locales (POST)' })
   locales() {
     return this.profiles.locales();
   }

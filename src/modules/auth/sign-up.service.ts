@@ -1,14 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { CLIENT_REGISTRAR, type ClientRegistrar } from '../../common/security/client-registrar.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { uniqueViolation } from '../../common/errors/unique-violation.js';
+import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { uniqueViolation } from '../../common/errors/unique-violation.js';
 import { format } from '../../common/i18n/language.js';
+import { CLIENT_REGISTRAR, type ClientRegistrar } from '../../common/security/client-registrar.js';
 import { MESSAGES } from './auth.messages.js';
 import type { ClientType } from './entities/user.entity.js';
 import { PasswordService } from './password.service.js';
+import { UsersRepository } from './users.repository.js';
 
 export interface SignUp {
   type: ClientType;
@@ -21,73 +22,72 @@ export interface SignUp {
   description?: string;
   /** Groups to join (default: user). */
   groups?: string[];
+  /** A system account (a client's service account): no password of its own. */
+  system?: boolean;
 }
+
+/** What seed 002's sign-up body may leave out: the login (the e-mail then) and the password (generated then). */
+export type SignUpRequest = Omit<SignUp, 'username' | 'password'> & { username?: string; password?: string };
+
+/** Marks an account that has no password: no argon2id hash is `!`, so no password ever matches. */
+export const NO_PASSWORD = '!';
 
 /** Creates user accounts: the user group, the default area and interface, argon2id password. */
 @Injectable()
 export class SignUpService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly moduleRef: ModuleRef,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
-   * With `manager`, inside the caller's transaction (a failure later undoes the account too). With
-   * `client`, the account's client document is created in the same transaction (seed 002 sign up) and its id
-   * answered; without, `id` is null.
+   * Seed 002's `sign/up`: the account and its client document in one transaction; `id` is the client's. Without
+   * `username` the e-mail is the login; without `password` one is generated and answered, this once.
    */
-  async signUp(input: SignUp, opts: { manager?: EntityManager; client?: boolean } = {}): Promise<{ id: number | null; userid: number }> {
-    const { manager } = opts;
+  async register(input: SignUpRequest): Promise<{ id: number; userid: number; password?: string }> {
+    const username = input.username ?? input.email?.trim();
+    if (!username)
+      throw new DomainError('VALIDATION_FAILED', MESSAGES.loginRequired, { fields: { username: [MESSAGES.loginRequired.en] } });
+    const generated = input.password === undefined ? randomBytes(12).toString('base64url') : undefined;
+    const { userId, clientId } = await this.uow.run(async () => {
+      const id = await this.create({ ...input, username, password: input.password ?? generated! });
+      const email = input.email?.trim() || undefined;
+      const phone = input.phone?.trim() || undefined;
+      const { type, name, info, description } = input;
+      const client = await this.registrar().registerClient({ userId: id, username, type, name, email, phone, info, description });
+      return { userId: id, clientId: client };
+    });
+    return { id: Number(clientId), userid: Number(userId), ...(generated ? { password: generated } : {}) };
+  }
+
+  /** An account, in the ambient unit of work (a failure later undoes it too); its id. */
+  async create(input: SignUp): Promise<string> {
     const email = input.email?.trim() || null;
     const phone = input.phone?.trim() || null;
     const n = input.name ?? {};
     const fullName = n.name?.trim() || [n.last, n.first, n.middle].filter(Boolean).join(' ') || input.username;
-    const hash = await this.passwords.hash(input.password);
+    const passwordHash = input.system ? NO_PASSWORD : await this.passwords.hash(input.password);
     try {
-      const create = async (m: EntityManager) => {
-        const [row] = await m.query<{ id: string }[]>(
-          `INSERT INTO app_user (username, password_hash, type, name, short_name, given_name, family_name, patronymic_name, email, phone, info, description,
-                                 locale_id, area_id, interface_id)
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                  (SELECT id FROM locale WHERE code = 'ru'), (SELECT id FROM area WHERE code = 'default'), (SELECT id FROM interface WHERE sid = 'I:1:0:0')
-           RETURNING id`,
-          [
-            input.username,
-            hash,
-            input.type,
-            fullName,
-            n.short || null,
-            n.first || null,
-            n.last || null,
-            n.middle || null,
-            email,
-            phone,
-            input.info ?? null,
-            input.description ?? null,
-          ],
-        );
-        await m.query(`INSERT INTO user_group_member (user_id, group_id) SELECT $1, id FROM user_group WHERE code = ANY($2::text[])`, [
-          row.id,
-          input.groups ?? ['user'],
-        ]);
-        await m.query(`INSERT INTO area_member (area_id, user_id) SELECT id, $1 FROM area WHERE code = 'default'`, [row.id]);
-        const clientId = opts.client
-          ? await this.registrar().registerClient(m, {
-              userId: row.id,
-              username: input.username,
-              type: input.type,
-              name: input.name,
-              email: email ?? undefined,
-              phone: phone ?? undefined,
-              info: input.info,
-              description: input.description,
-            })
-          : null;
-        return { userId: row.id, clientId };
-      };
-      const { userId, clientId } = manager ? await create(manager) : await this.ds.transaction(create);
-      return { id: clientId === null ? null : Number(clientId), userid: Number(userId) };
+      return await this.users.insert(
+        {
+          username: input.username,
+          passwordHash,
+          type: input.type,
+          name: fullName.slice(0, 300),
+          shortName: n.short || null,
+          givenName: n.first || null,
+          familyName: n.last || null,
+          patronymicName: n.middle || null,
+          email,
+          phone,
+          info: input.info ?? null,
+          description: input.description ?? null,
+          system: input.system,
+        },
+        input.groups ?? ['user'],
+      );
     } catch (err) {
       throw duplicate(err, { username: input.username, email, phone }) ?? err;
     }

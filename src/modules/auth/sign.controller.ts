@@ -5,7 +5,7 @@ import { ApiContract } from '../../common/errors/api-contract.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { requestLanguage } from '../../common/i18n/language.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
-import { AdminOnly, Auth, type AuthContext, ClientScope, Public } from '../../common/security/auth-context.js';
+import { Auth, type AuthContext, Public } from '../../common/security/auth-context.js';
 import {
   AuthenticateDto,
   AuthorizeDto,
@@ -20,6 +20,7 @@ import {
 } from './auth.dto.js';
 import { AccountsService } from './accounts.service.js';
 import { DomainError } from '../../common/errors/domain-error.js';
+import { MESSAGES } from './auth.messages.js';
 import { requestOrigin } from './request-origin.js';
 import { SessionsService } from './sessions.service.js';
 import { SignInService } from './sign-in.service.js';
@@ -43,7 +44,8 @@ export class SignController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Sign in by username, phone or email and password',
-    description: '401 on wrong credentials; 403 when the account is locked or expired.',
+    description:
+      'With the user name (personal code) the password may be SHA1 of the user’s secret code (hex). 401 on wrong credentials; 403 when the account is locked or expired.',
   })
   @ApiOkResponse({ type: SignInResponseDto })
   async signIn(@Body() body: SignInDto, @Req() req: Request): Promise<SignInResponseDto> {
@@ -65,16 +67,16 @@ export class SignController {
   }
 
   @Post('sign/up')
-  @AdminOnly()
-  @ClientScope('signup')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Register a user (administrators, or a client_credentials token with the signup scope)',
-    description: 'Duplicate username, email or phone: 400 with the seed message.',
+    summary: 'Register a user and its client document (administrators and account creators)',
+    description:
+      'Called by the authorization server at registration: a client_credentials token of a client whose service account may create accounts (the bootstrap client may), or an administrator. Without username the email is the login; without password one is generated and answered once (`password`). Duplicate username, email or phone: 400 with the seed message.',
   })
   @ApiOkResponse({ type: SignUpResponseDto })
-  signUp(@Body() body: SignUpDto) {
-    return this.signUpService.signUp({ ...body, type: body.type ?? 'physical' }, { client: true });
+  signUp(@Body() body: SignUpDto, @Auth() auth: AuthContext): Promise<SignUpResponseDto> {
+    if (!auth.accountCreator) throw new DomainError('FORBIDDEN', MESSAGES.accountCreatorsOnly);
+    return this.signUpService.register({ ...body, type: body.type ?? 'physical' });
   }
 
   @Post('authenticate')
@@ -104,7 +106,7 @@ export class SignController {
   async secretCode(@Body() body: SecretCodeDto, @Auth() auth: AuthContext): Promise<SecretCodeResponseDto> {
     const userId = body.userid ?? auth.userId;
     if (userId !== auth.userId && !auth.admin) throw new DomainError('FORBIDDEN', 'Only administrators may issue codes for other users');
-    if (!(await this.accounts.claims(userId))) throw new DomainError('NOT_FOUND', `User ${userId} not found`);
+    if (!(await this.accounts.userExists(userId))) throw new DomainError('NOT_FOUND', `User ${userId} not found`);
     return { secret: await this.accounts.issueSecretCode(userId) };
   }
 }

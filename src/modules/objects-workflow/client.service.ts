@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { uniqueViolation } from '../../common/errors/unique-violation.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { Language } from '../../common/i18n/language.js';
@@ -12,7 +13,7 @@ import { AccountsService } from '../auth/accounts.service.js';
 import type { ClientType } from '../auth/entities/user.entity.js';
 import { AccessService } from './access.service.js';
 import type { ClientSetDto } from './essence.dto.js';
-import type { ClientAccount, ClientRegistrar } from '../../common/security/client-registrar.js';
+import type { ClientAccount, ClientCard, ClientRegistrar } from '../../common/security/client-registrar.js';
 import { DOCUMENT_JOINS, documentColumns, objectColumns, ObjectReader } from './object-reader.js';
 import type { Actor } from './workflow-handler.js';
 import { WorkflowEngine } from './workflow.engine.js';
@@ -51,6 +52,7 @@ export class ClientService implements ClientRegistrar {
     private readonly engine: WorkflowEngine,
     private readonly access: AccessService,
     private readonly accounts: AccountsService,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.reader = new ObjectReader(
@@ -63,7 +65,10 @@ export class ClientService implements ClientRegistrar {
 
   async set(body: ClientSetDto, actor: Actor, lang: Language): Promise<Record<string, unknown>> {
     try {
-      const id = await this.ds.transaction((m) => (body.id ? this.change(m, body.id, body, actor) : this.create(m, body, actor)));
+      const id = await this.uow.run(() => {
+        const m = this.uow.manager;
+        return body.id ? this.change(m, body.id, body, actor) : this.create(m, body, actor);
+      });
       return await this.reader.get(this.ds.manager, id, undefined, actor, lang);
     } catch (err) {
       const detail = uniqueViolation(err)?.detail;
@@ -83,7 +88,8 @@ export class ClientService implements ClientRegistrar {
    * The new account's client: code = login, owned by the account, in the account's area. Sign-up is
    * authorized by its route (administrators, or a client with the signup scope), so masks do not apply.
    */
-  async registerClient(m: EntityManager, account: ClientAccount): Promise<string> {
+  async registerClient(account: ClientAccount): Promise<string> {
+    const m = this.uow.manager; // the sign-up's transaction
     const [taken] = await m.query<unknown[]>(`SELECT 1 FROM client WHERE code = $1`, [account.username]);
     if (taken)
       throw new DomainError('BAD_REQUEST', {
@@ -104,6 +110,12 @@ export class ClientService implements ClientRegistrar {
     return this.create(m, body, system, account.userId);
   }
 
+  /** whoami's client: the document bound to the account, with its e-mail and phone directories. */
+  async clientOfUser(userId: string): Promise<ClientCard | undefined> {
+    const [row] = await this.ds.query<ClientCard[]>(`SELECT id, email, phone FROM client WHERE user_id = $1`, [userId]);
+    return row;
+  }
+
   private async create(m: EntityManager, b: ClientSetDto, actor: Actor, accountId?: string): Promise<string> {
     const { classId, method } = await this.engine.beginCreate(m, 'client', actor);
     const typeCode = b.type ?? 'physical';
@@ -111,7 +123,7 @@ export class ClientService implements ClientRegistrar {
     const code = b.code ?? `client-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     let userId: string | null = accountId ?? null; // an account made in this transaction (sign-up)
     if (!accountId && b.userid === 0) {
-      userId = await this.accounts.createAccount(m, {
+      userId = await this.accounts.createAccount({
         username: code,
         type: (['entity', 'physical', 'individual'].includes(typeCode) ? typeCode : 'physical') as ClientType,
         name: b.name,
@@ -119,7 +131,7 @@ export class ClientService implements ClientRegistrar {
         phone: typeof b.phone === 'string' ? b.phone : undefined,
       });
     } else if (!accountId && b.userid !== undefined) {
-      if (!(await this.accounts.userExists(String(b.userid), m))) throw invalidField('userid', `user ${b.userid} does not exist`);
+      if (!(await this.accounts.userExists(String(b.userid)))) throw invalidField('userid', `user ${b.userid} does not exist`);
       userId = String(b.userid);
     }
     if (b.parent) await this.requireParent(m, b.parent);
@@ -167,7 +179,7 @@ export class ClientService implements ClientRegistrar {
     };
     if (b.code !== undefined) put('code', b.code);
     if (b.userid !== undefined) {
-      if (b.userid !== 0 && !(await this.accounts.userExists(String(b.userid), m)))
+      if (b.userid !== 0 && !(await this.accounts.userExists(String(b.userid))))
         throw invalidField('userid', `user ${b.userid} does not exist`);
       put('user_id', b.userid === 0 ? null : String(b.userid));
     }

@@ -57,24 +57,28 @@ button.secondary{background:#fff;color:#2557d6}.error{background:#fdecec;color:#
 </style></head><body><main>${body}</main></body></html>`;
 }
 
-export function loginPage(p: { uid: string; csrf: string; client: string; login?: string; error?: string; lang: Language }): string {
+/**
+ * `action` is the interaction's absolute path (`/oauth2/interaction/<uid>`): the page is also served at
+ * `<uid>/login` after a wrong password, where a relative action would resolve below itself.
+ */
+export function loginPage(p: { action: string; csrf: string; client: string; login?: string; error?: string; lang: Language }): string {
   const { lang } = p;
   return layout(
     lang,
     t('signInTitle', lang),
     `<h1>${escapeHtml(t('signInTo', lang, { client: p.client }))}</h1>
 ${p.error ? `<p class="error" role="alert">${escapeHtml(p.error)}</p>` : ''}
-<form method="post" action="${escapeHtml(p.uid)}/login" autocomplete="on">
+<form method="post" action="${escapeHtml(p.action)}/login" autocomplete="on">
 <input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">
 <label for="login">${escapeHtml(t('login', lang))}</label><input type="text" id="login" name="login" value="${escapeHtml(p.login)}" maxlength="100" required autofocus>
 <label for="password">${escapeHtml(t('password', lang))}</label><input type="password" id="password" name="password" maxlength="1000" required>
 <div class="actions"><button type="submit">${escapeHtml(t('signIn', lang))}</button>
-<button type="submit" class="secondary" formaction="${escapeHtml(p.uid)}/abort" formnovalidate>${escapeHtml(t('cancel', lang))}</button></div>
+<button type="submit" class="secondary" formaction="${escapeHtml(p.action)}/abort" formnovalidate>${escapeHtml(t('cancel', lang))}</button></div>
 </form>`,
   );
 }
 
-export function consentPage(p: { uid: string; csrf: string; client: string; scopes: string[]; lang: Language }): string {
+export function consentPage(p: { action: string; csrf: string; client: string; scopes: string[]; lang: Language }): string {
   const { lang } = p;
   const items = p.scopes.map((s) => `<li>${escapeHtml(SCOPES[s]?.[lang] ?? s)}</li>`).join('');
   return layout(
@@ -82,10 +86,10 @@ export function consentPage(p: { uid: string; csrf: string; client: string; scop
     t('consentTitle', lang),
     `<h1>${escapeHtml(t('consentTitle', lang))}</h1>
 <p>${escapeHtml(t('consentAsk', lang, { client: p.client }))}</p><ul>${items}</ul>
-<form method="post" action="${escapeHtml(p.uid)}/confirm">
+<form method="post" action="${escapeHtml(p.action)}/confirm">
 <input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">
 <div class="actions"><button type="submit">${escapeHtml(t('allow', lang))}</button>
-<button type="submit" class="secondary" formaction="${escapeHtml(p.uid)}/abort">${escapeHtml(t('deny', lang))}</button></div>
+<button type="submit" class="secondary" formaction="${escapeHtml(p.action)}/abort">${escapeHtml(t('deny', lang))}</button></div>
 </form>`,
   );
 }

@@ -1,12 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { type Language, requestLanguage } from '../../common/i18n/language.js';
 import { Public } from '../../common/security/auth-context.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
 import { requestOrigin } from '../auth/request-origin.js';
-import { SignInService } from '../auth/sign-in.service.js';
+import { loginFieldOf, SignInService } from '../auth/sign-in.service.js';
 import { SigningKeysService } from '../auth/tokens/signing-keys.service.js';
 import { consentPage, errorPage, loginPage, PAGE_CSP } from './interaction-pages.js';
 import { OidcProviderService } from './oidc-provider.service.js';
@@ -38,21 +40,31 @@ class PageError extends Error {
 @Public()
 @Controller('oauth2/interaction')
 export class InteractionController {
+  /** The interactions' absolute path below the issuer (`/oauth2/interaction`), for the forms' actions. */
+  private readonly base: string;
+
   constructor(
     private readonly oidc: OidcProviderService,
     private readonly signIn: SignInService,
     private readonly keys: SigningKeysService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.base = `${new URL(config.auth.issuer).pathname.replace(/\/$/, '')}/interaction`;
+  }
+
+  private action(uid: string): string {
+    return `${this.base}/${encodeURIComponent(uid)}`;
+  }
 
   @Get(':uid')
   async show(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.page(req, res, async (lang) => {
       const details = await this.details(req, res, uid);
       const client = await this.clientOf(details);
-      if (details.prompt.name === 'login') return loginPage({ uid, csrf: this.csrf(uid), client: client.name, lang });
+      if (details.prompt.name === 'login') return loginPage({ action: this.action(uid), csrf: this.csrf(uid), client: client.name, lang });
       if (details.prompt.name === 'consent') {
         if (client.firstParty) return this.grantConsent(req, res, details);
-        return consentPage({ uid, csrf: this.csrf(uid), client: client.name, scopes: requestedScopes(details), lang });
+        return consentPage({ action: this.action(uid), csrf: this.csrf(uid), client: client.name, scopes: requestedScopes(details), lang });
       }
       throw new PageError(400, 'invalid_request', `unsupported prompt ${details.prompt.name}`);
     });
@@ -71,7 +83,7 @@ export class InteractionController {
       if (!login || !password || password.length > PASSWORD_MAX) {
         res.status(400);
         return loginPage({
-          uid,
+          action: this.action(uid),
           csrf: this.csrf(uid),
           client: client.name,
           login,
@@ -79,10 +91,9 @@ export class InteractionController {
           lang,
         });
       }
-      const field = login.includes('@') ? 'email' : /^\+?\d[\d\s()-]{5,}$/.test(login) ? 'phone' : 'username';
       try {
         const signedIn = await this.signIn.signIn(
-          { field, login, password },
+          { field: loginFieldOf(login), login, password },
           { ...requestOrigin(req), clientId: details.params.client_id as string },
         );
         await this.oidc.provider.interactionFinished(
@@ -95,7 +106,7 @@ export class InteractionController {
       } catch (err) {
         if (!(err instanceof DomainError) || (err.code !== 'UNAUTHORIZED' && err.code !== 'FORBIDDEN')) throw err;
         res.status(err.status);
-        return loginPage({ uid, csrf: this.csrf(uid), client: client.name, login, error: err.messageIn(lang), lang });
+        return loginPage({ action: this.action(uid), csrf: this.csrf(uid), client: client.name, login, error: err.messageIn(lang), lang });
       }
     });
   }

@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 
 export const GRANT_TYPES = ['authorization_code', 'implicit', 'refresh_token', 'password', 'client_credentials'] as const;
-export const RESPONSE_TYPES = ['code', 'token', 'code token'] as const;
+export const RESPONSE_TYPES = ['code', 'token', 'code token', 'id_token', 'code id_token'] as const;
+export const ID_TOKEN_ALGS = ['RS256', 'ES256'] as const;
 const CLIENT_ID = /^[A-Za-z0-9._-]{3,100}$/;
 /** RFC 6749 scope: space-separated tokens of printable ASCII without `"` and `\`. */
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}( [\x21\x23-\x5B\x5D-\x7E]{1,64}){0,29}$/;
@@ -45,12 +58,36 @@ class ClientFieldsDto {
   @Matches(SCOPE, { message: 'scope must be space-separated scope tokens' })
   scope?: string;
 
+  @ApiPropertyOptional({
+    example: 'api',
+    description: 'Scopes a request without `scope` gets (a subset of `scope`); default: `api` for first-party clients, none otherwise',
+  })
+  @IsOptional()
+  @IsString()
+  @ValidateIf((_, v) => v !== '')
+  @Matches(SCOPE, { message: 'default_scope must be space-separated scope tokens' })
+  default_scope?: string;
+
+  @ApiPropertyOptional({ enum: ID_TOKEN_ALGS, description: 'How id tokens are signed (default RS256)' })
+  @IsOptional()
+  @IsIn(ID_TOKEN_ALGS)
+  id_token_signed_response_alg?: (typeof ID_TOKEN_ALGS)[number];
+
+  @ApiPropertyOptional({
+    description: 'client_credentials also answers a refresh token (default true, as seed 002 shows; RFC 6749 4.4.3 advises against)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  client_credentials_refresh?: boolean;
+
   @ApiPropertyOptional({ description: 'First-party clients skip the consent screen' })
   @IsOptional()
   @IsBoolean()
   first_party?: boolean;
 
-  @ApiPropertyOptional({ description: 'Its client-credentials tokens may call /api/v1/sign/up' })
+  @ApiPropertyOptional({
+    description: 'Its service account may create user accounts (/api/v1/sign/up, client/set with userid): the account_creator group',
+  })
   @IsOptional()
   @IsBoolean()
   can_sign_up?: boolean;

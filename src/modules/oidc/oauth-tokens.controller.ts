@@ -3,7 +3,7 @@ import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@ne
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
-import { Auth, type AuthContext, Public } from '../../common/security/auth-context.js';
+import { Auth, type AuthContext, Public, RequiredScope } from '../../common/security/auth-context.js';
 import { AccountsService } from '../auth/accounts.service.js';
 import { TokenService } from '../auth/tokens/token.service.js';
 import { decodeBasic } from './oidc-request.shim.js';
@@ -37,6 +37,7 @@ export class OAuthTokensController {
   ) {}
 
   @Get('userinfo')
+  @RequiredScope('openid')
   @ApiAuthenticated()
   @ApiOperation({ summary: 'OpenID Connect userinfo: the claims the access token’s scopes release' })
   userinfoGet(@Auth() auth: AuthContext) {
@@ -44,6 +45,7 @@ export class OAuthTokensController {
   }
 
   @Post('userinfo')
+  @RequiredScope('openid')
   @HttpCode(200)
   @ApiAuthenticated()
   @ApiOperation({ summary: 'OpenID Connect userinfo (POST form)' })
@@ -71,7 +73,7 @@ export class OAuthTokensController {
       const check = await this.tokens.verifyAccessToken(token);
       if (!check.ok) return { active: false };
       const c = check.claims as typeof check.claims & { iat?: number; iss?: string; aud?: string | string[]; jti?: string };
-      if (c.sid && !(await this.accounts.openSessionByCode(c.sid))) return { active: false };
+      if (!(await this.accounts.usableSessionByCode(c.sid))) return { active: false };
       return {
         active: true,
         token_type: 'Bearer',
@@ -83,12 +85,12 @@ export class OAuthTokensController {
         iss: c.iss,
         aud: c.aud,
         jti: c.jti,
-        ...(c.sid ? { session: c.sid } : {}),
+        session: c.sid,
       };
     }
     const refresh = await this.refreshTokens.find(token);
     if (!refresh || refresh.rotated || refresh.expired || refresh.clientId !== client.clientId) return { active: false };
-    const session = await this.accounts.openSession(refresh.sessionId);
+    const session = await this.accounts.refreshableSession(refresh.sessionId);
     if (!session) return { active: false };
     return {
       active: true,
@@ -108,7 +110,7 @@ export class OAuthTokensController {
   @ApiOperation({
     summary: 'RFC 7009 revocation',
     description:
-      'A refresh token: its rotation family is revoked. An access token bound to a session: the session is closed (as sign/out does), which ends every token of it. Client-credentials tokens cannot be revoked (unsupported_token_type).',
+      'A refresh token: its rotation family is revoked. An access token: its session is closed (as sign/out does), which ends every token of it (a client_credentials token: its service account session, which the next grant opens anew).',
   })
   @ApiBody({
     schema: {
@@ -124,11 +126,7 @@ export class OAuthTokensController {
       const check = await this.tokens.verifyAccessToken(token);
       // RFC 7009 2.2: an invalid or already expired token needs no revocation.
       if (!check.ok || check.claims.client_id !== client.clientId) return {};
-      if (!check.claims.sid)
-        throw new DomainError('BAD_REQUEST', 'client-credentials access tokens cannot be revoked; they expire', {
-          oauthError: 'unsupported_token_type',
-        });
-      const session = await this.accounts.openSessionByCode(check.claims.sid);
+      const session = await this.accounts.refreshableSessionByCode(check.claims.sid);
       if (session) await this.accounts.closeSession(session.id);
       return {};
     }

@@ -2,9 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Provider, { type Configuration, errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { DataSource } from 'typeorm';
 import { ContractRegistry } from '../../common/errors/contract-registry.js';
 import { sizeInBytes } from '../../common/http/body-parsers.js';
 import { guardOAuthProvider } from '../../common/http/oauth-guard.js';
@@ -13,15 +11,14 @@ import { APP_CONFIG } from '../../config/config.tokens.js';
 import { AccountsService } from '../auth/accounts.service.js';
 import { SigningKeysService } from '../auth/tokens/signing-keys.service.js';
 import { logoutPage, errorPage, PAGE_CSP } from './interaction-pages.js';
-import { OAuthClientsService, SIGNUP_SCOPE } from './oauth-clients.service.js';
-import { OAuthGrantsService } from './oauth-grants.service.js';
+import { OAuthClientsService, secretMatches } from './oauth-clients.service.js';
+import { CLIENT_CREDENTIALS_TTL, OAuthGrantsService, platformOf } from './oauth-grants.service.js';
 import { OAuthLoginsService } from './oauth-logins.service.js';
-import { postgresAdapter, purgeExpired } from './oidc.adapter.js';
+import { postgresAdapter } from './oidc.adapter.js';
+import { OidcModelRepository } from './oidc-model.repository.js';
 import { REDIRECT_RESPONSE, oidcRequestShim } from './oidc-request.shim.js';
 
 const PURGE_EVERY_MS = 60_000;
-/** Seed 002: a client-credentials token lives one day. */
-const CLIENT_CREDENTIALS_TTL = 86_400;
 /** How long a browser stays signed in at the authorization server (the provider's session cookie). */
 const BROWSER_SESSION_TTL = 14 * 86_400;
 /** A login page may stay open this long. */
@@ -31,6 +28,14 @@ const AUTHORIZATION_CODE_TTL = 60;
 const ACCESS_DENIED = 'access_denied';
 /** Where the provider is mounted (Nest controllers may serve paths below it too: see nestSegments). */
 const MOUNT = '/oauth2';
+/** RFC 8414 3: the metadata of an issuer with a path, at the well-known prefix followed by that path. */
+const RFC8414_METADATA = `/.well-known/oauth-authorization-server${MOUNT}`;
+/** The response types oidc-provider serves itself; `token` and `code token` are ours (the request shim). */
+const PROVIDER_RESPONSE_TYPES = ['code', 'id_token', 'code id_token'];
+/** Client authentication that works here: the secret (stored hashed, so no client_secret_jwt), or none with PKCE. */
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
+/** Asymmetric only: a symmetric algorithm would need the client's secret, which is kept as a hash. */
+const SIGNING_ALGS = ['RS256', 'ES256'];
 
 /** What helmet gives the Express routes, for the provider's responses (its pages included). */
 async function securityHeaders(ctx: { set(field: string, value: string): void }, next: () => Promise<unknown>): Promise<void> {
@@ -41,16 +46,32 @@ async function securityHeaders(ctx: { set(field: string, value: string): void },
   ctx.set('Content-Security-Policy', PAGE_CSP);
 }
 
-type PlatformClient = { platform_response_types?: string[]; first_party?: boolean };
+/**
+ * The discovery document (and the RFC 8414 metadata, which is the same document) as it is true here: `token`
+ * and `code token` are served (the request shim and authorizationResponses) and so is the `implicit` grant
+ * behind them; no client authentication signs a JWT, so no signing algorithms are listed for it.
+ */
+async function discoveryDocument(ctx: KoaContextWithOIDC, next: () => Promise<unknown>): Promise<void> {
+  await next();
+  const oidc = ctx.oidc as KoaContextWithOIDC['oidc'] | undefined;
+  if (oidc?.route !== 'discovery' || !ctx.body || typeof ctx.body !== 'object') return;
+  const body = ctx.body as Record<string, unknown>;
+  body.response_types_supported = [...PROVIDER_RESPONSE_TYPES, 'token', 'code token'];
+  body.grant_types_supported = [...new Set([...((body.grant_types_supported as string[]) ?? []), 'implicit'])];
+  for (const key of Object.keys(body)) if (key.endsWith('_endpoint_auth_signing_alg_values_supported')) delete body[key];
+}
+
 type PlatformResult = { platform?: { sessionId?: string } };
 
 /**
  * oidc-provider 9 serving /oauth2 (handed its requests at the HTTP server, before Express), issuer OIDC_ISSUER, signing with the
- * identity module's keys (so /oauth2/jwks is the same key set the API guard trusts), storing everything in
- * PostgreSQL. What it does itself: discovery, the authorization endpoint with its browser session,
- * interactions, consent grants and PKCE; client_credentials; end_session. What is ours:
- * - the password, authorization_code and refresh_token grants (OAuthGrantsService: tokens bound to our
- *   sessions through the identity TokenService);
+ * identity module's keys (so /oauth2/jwks is the same key set the API guard trusts; rebuilt when the key table
+ * changes, so a rotation reaches id-token signatures without a restart), storing everything in PostgreSQL. What
+ * it does itself: discovery (made to tell the truth by `discoveryDocument`), the authorization endpoint with its
+ * browser session, interactions, consent grants and PKCE, `id_token` and `code id_token`, PAR, end_session, and
+ * client authentication at all its endpoints (the secret through `secretMatches`). What is ours:
+ * - every grant of the token endpoint (OAuthGrantsService: tokens bound to our sessions through the identity
+ *   TokenService, client_credentials on the client's service account);
  * - `response_type=token` (dropped by oidc-provider) and `code token`: the request shim asks the provider
  *   for a code in the fragment and `authorizationResponses` below turns it into the seed's fragment;
  * - login and consent pages (InteractionController), userinfo, introspection and revocation: Nest routes
@@ -63,6 +84,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
   private readonly nestSegments = new Set<string>();
   private purgeTimer?: NodeJS.Timeout;
   private instance?: Provider;
+  private koa?: ReturnType<Provider['callback']>;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -71,10 +93,10 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
     private readonly grants: OAuthGrantsService,
     private readonly logins: OAuthLoginsService,
     private readonly accounts: AccountsService,
+    private readonly models: OidcModelRepository,
     private readonly contracts: ContractRegistry,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -84,9 +106,35 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
     return this.instance;
   }
 
-  async onModuleInit(): Promise<void> {
-    const provider = new Provider(this.config.auth.issuer, await this.configuration());
+  onModuleInit(): void {
+    this.build();
+    // A new or retired key (rotated here or by another instance): a provider with the new key set takes over;
+    // requests already inside the old one finish there (all state is in PostgreSQL).
+    this.keys.onChange(() => this.build());
+    this.dispatchBeforeExpress();
+    this.contracts.register(MOUNT, 'oauth');
+    this.contracts.register(RFC8414_METADATA, 'oauth');
+    this.purgeTimer = setInterval(() => void this.purge().catch(() => {}), PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  private build(): void {
+    const provider = new Provider(this.config.auth.issuer, this.configuration());
     provider.proxy = this.config.http.trustProxy;
+    // The one client-secret check at every endpoint that authenticates clients (token, PAR; introspection and
+    // revocation are ours and use it too): the registry keeps the secret's SHA-256, which never authenticates itself.
+    provider.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: string) {
+      return secretMatches(this.clientSecret, actual);
+    };
+    // Seed 002's own implicit example redirects to http://localhost:8080/oauth2/callback: allow http and
+    // localhost redirect URIs for implicit clients too (oidc-provider's recipe for it: skip these two checks).
+    type Schema = { invalidate: (this: unknown, message: string, code?: string) => void };
+    const schema = (provider.Client as unknown as { Schema: { prototype: Schema } }).Schema.prototype;
+    const { invalidate } = schema;
+    schema.invalidate = function (this: unknown, message: string, code?: string) {
+      if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
+      invalidate.call(this, message, code);
+    };
     this.grants.register(provider);
     const { bodyMaxDepth, bodyMaxKeys, bodyLimit, retryAfterSeconds } = this.config.http;
     guardOAuthProvider(provider, {
@@ -97,13 +145,11 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
     });
     provider.use(securityHeaders);
     provider.use((ctx, next) => oidcRequestShim(ctx as KoaContextWithOIDC, next));
+    provider.use((ctx, next) => discoveryDocument(ctx as KoaContextWithOIDC, next));
     provider.use((ctx, next) => this.authorizationResponses(provider, ctx as KoaContextWithOIDC, next));
     provider.on('server_error', (_ctx, err) => this.logger.error({ err }, 'OAuth provider error'));
     this.instance = provider;
-    this.dispatchBeforeExpress(provider);
-    this.contracts.register(MOUNT, 'oauth');
-    this.purgeTimer = setInterval(() => void this.purge().catch(() => {}), PURGE_EVERY_MS);
-    this.purgeTimer.unref();
+    this.koa = provider.callback();
   }
 
   /** Collects the Nest routes below MOUNT, which keep going through Express. */
@@ -129,6 +175,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
   }
 
   private ownedByProvider(url: string): boolean {
+    if (url === RFC8414_METADATA || url.startsWith(`${RFC8414_METADATA}?`)) return true;
     if (!url.startsWith(`${MOUNT}/`)) return false;
     const segment = /^[^/?#]*/.exec(url.slice(MOUNT.length + 1))![0];
     return !this.nestSegments.has(segment);
@@ -139,17 +186,18 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
    * CORS and caching headers, and the Express middleware (logging, helmet, parsers) would only cost time on
    * the token endpoint (0.4 -> 0.8+ of a bare provider's grants/s). Nest routes below /oauth2 go the usual way.
    */
-  private dispatchBeforeExpress(provider: Provider): void {
+  private dispatchBeforeExpress(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     const express = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-    const koa = provider.callback();
     server.removeAllListeners('request');
     server.on('request', (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
-      const url = req.url ?? '/';
+      let url = req.url ?? '/';
       if (this.ownedByProvider(url)) {
+        // RFC 8414 metadata is the discovery document (a superset of it).
+        if (url.startsWith(RFC8414_METADATA)) url = `${MOUNT}/.well-known/openid-configuration${url.slice(RFC8414_METADATA.length)}`;
         req.originalUrl = url; // the provider derives its mount path from it
         req.url = url.slice(MOUNT.length) || '/';
-        void koa(req, res);
+        void this.koa!(req, res);
         return;
       }
       for (const listener of express) listener.call(server, req, res);
@@ -161,7 +209,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
   }
 
   private async purge(): Promise<void> {
-    await purgeExpired(this.ds);
+    await this.models.purgeExpired();
     await this.logins.purge(BROWSER_SESSION_TTL);
   }
 
@@ -220,7 +268,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
     ctx.status = status;
   }
 
-  private async configuration(): Promise<Configuration> {
+  private configuration(): Configuration {
     const { audience, accessTokenTtl, issuer } = this.config.auth;
     const basePath = new URL(issuer).pathname.replace(/\/$/, '');
     const policy = interactionPolicy.base();
@@ -235,12 +283,28 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
       }),
     );
     return {
-      adapter: postgresAdapter(this.ds, this.clients),
-      jwks: { keys: await this.keys.privateAccessJwks() },
-      cookies: { keys: [this.keys.derivedSecret('oidc-cookies')] },
-      // The signing keys are ES256 (the API's access-token keys).
-      clientDefaults: { id_token_signed_response_alg: 'ES256' },
-      extraClientMetadata: { properties: ['platform_response_types', 'first_party'] },
+      adapter: postgresAdapter(this.models, this.clients),
+      jwks: { keys: this.keys.privateAccessJwks() },
+      cookies: { keys: this.keys.derivedSecrets('oidc-cookies') },
+      // OpenID Connect Core 15.1: RS256 unless the client registered ES256.
+      clientDefaults: { id_token_signed_response_alg: 'RS256' },
+      clientAuthMethods: CLIENT_AUTH_METHODS as Configuration['clientAuthMethods'],
+      enabledJWA: {
+        idTokenSigningAlgValues: SIGNING_ALGS as never,
+        requestObjectSigningAlgValues: SIGNING_ALGS as never,
+        clientAuthSigningAlgValues: SIGNING_ALGS as never,
+      },
+      // The id token carries the claims of its scopes (seed 002's flows read the profile from it).
+      conformIdTokenClaims: false,
+      extraClientMetadata: {
+        properties: [
+          'platform_response_types',
+          'platform_default_scope',
+          'platform_client_credentials_refresh',
+          'platform_service_user_id',
+          'first_party',
+        ],
+      },
       routes: {
         authorization: '/authorize',
         token: '/token',
@@ -250,8 +314,8 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
         revocation: '/revoke',
         end_session: '/logout',
       },
-      responseTypes: ['code'],
-      scopes: ['openid', 'profile', 'email', 'phone', 'offline_access', 'api', SIGNUP_SCOPE],
+      responseTypes: PROVIDER_RESPONSE_TYPES as Configuration['responseTypes'],
+      scopes: ['openid', 'profile', 'email', 'phone', 'offline_access', 'api'],
       extraParams: {
         // Seed 002: access_type=offline asks for a refresh token (offline_access), online (the default) not.
         access_type: (ctx, value, client) => {
@@ -270,7 +334,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
           if (value !== undefined && ctx.oidc.params?.response_mode !== 'fragment')
             throw new errors.InvalidRequest('response_mode must be fragment');
           const asked = value ?? (ctx.oidc.params?.response_type as string | undefined);
-          const allowed = (client as unknown as PlatformClient).platform_response_types ?? [];
+          const allowed = platformOf(client).platform_response_types ?? [];
           if (asked && !allowed.includes(asked))
             throw new errors.UnauthorizedClient(`response_type "${asked}" is not allowed for this client`);
         },
@@ -285,7 +349,9 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
       },
       features: {
         devInteractions: { enabled: false },
-        clientCredentials: { enabled: true },
+        // client_credentials is ours (OAuthGrantsService: the service account's session).
+        clientCredentials: { enabled: false },
+        claimsParameter: { enabled: true },
         introspection: { enabled: true },
         revocation: { enabled: true },
         rpInitiatedLogout: {
@@ -302,7 +368,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
             if (resource !== audience) throw new errors.InvalidTarget('unknown resource');
             return {
               audience,
-              scope: `api openid profile email phone ${SIGNUP_SCOPE}`,
+              scope: 'api openid profile email phone',
               accessTokenFormat: 'jwt',
               accessTokenTTL: accessTokenTtl,
               jwt: { sign: { alg: 'ES256' } },

@@ -1,10 +1,11 @@
 import * as querystring from 'node:querystring';
 import type { IncomingMessage } from 'node:http';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { sha256Hex } from '../../common/security/hash.js';
 
-/** Endpoints where clients authenticate (paths relative to the /oauth2 mount). */
-const CLIENT_AUTH_PATHS = new Set(['/token', '/introspect', '/revoke']);
+/** Provider endpoints that take a POSTed form, which the seed lets clients send as JSON (paths below the mount). */
+const FORM_PATHS = new Set(['/token', '/request']);
+/** Where an authorization request arrives: the authorization endpoint, and pushed (PAR, RFC 9126). */
+const PAR_PATH = '/request';
 /** oidc-provider's own limit for request bodies. */
 const BODY_LIMIT = 56 * 1024;
 
@@ -37,9 +38,11 @@ export function decodeBasic(header: string): { id: string; secret: string } | un
   return { id: decode(text.slice(0, colon)), secret: decode(text.slice(colon + 1)) };
 }
 
-/** GET /authorize with response_type `token` or `code token` becomes a fragment `code` request (see above). */
-function rewriteAuthorization(ctx: KoaContextWithOIDC): void {
-  const params = new URLSearchParams(ctx.querystring);
+/**
+ * An authorization request's parameters with `token` and `code token` asked of the provider as a fragment `code`
+ * (see REDIRECT_RESPONSE); the marker itself is dropped when a client sends it.
+ */
+function rewriteParams(params: URLSearchParams): URLSearchParams {
   params.delete(REDIRECT_RESPONSE);
   const asked = REWRITTEN.get((params.get('response_type') ?? '').trim().replace(/\s+/g, ' '));
   if (asked) {
@@ -47,7 +50,12 @@ function rewriteAuthorization(ctx: KoaContextWithOIDC): void {
     params.set('response_type', 'code');
     params.set('response_mode', 'fragment');
   }
-  ctx.querystring = params.toString();
+  return params;
+}
+
+/** GET /authorize: the query rewritten (rewriteParams). */
+function rewriteAuthorization(ctx: KoaContextWithOIDC): void {
+  ctx.querystring = rewriteParams(new URLSearchParams(ctx.querystring)).toString();
   // The provider finds its mount path by comparing the original URL with the current one: keep them alike.
   const req = ctx.req as IncomingMessage & { originalUrl?: string };
   if (req.originalUrl) req.originalUrl = `${req.originalUrl.slice(0, req.originalUrl.length - ctx.originalUrl.length)}${ctx.url}`;
@@ -74,17 +82,18 @@ function invalidRequest(ctx: KoaContextWithOIDC, description: string): void {
 
 /**
  * Adapts requests to the provider (a Koa middleware in front of its routes):
- * - at the authorization endpoint, `token` and `code token` are rewritten (see REDIRECT_RESPONSE);
- * - at the client-authenticating endpoints a JSON body is handed over as a form (the seed accepts JSON
- *   there), HTTP Basic credentials move into the body so each client may use either way, and the presented
- *   secret is replaced by its SHA-256, which is what the registry keeps.
+ * - authorization requests (GET /authorize, and the pushed ones of PAR) get `token` and `code token` rewritten
+ *   (see REDIRECT_RESPONSE);
+ * - a JSON body at the token and PAR endpoints is handed over as a form (the seed accepts JSON there).
+ * Client authentication is the provider's own at every endpoint, through one secret check
+ * (OAuthClientsService.secretMatches, installed as Client#compareClientSecret).
  */
 export async function oidcRequestShim(ctx: KoaContextWithOIDC, next: () => Promise<unknown>): Promise<unknown> {
   if (ctx.method === 'GET' && ctx.path === '/authorize') {
     rewriteAuthorization(ctx);
     return next();
   }
-  if (ctx.method !== 'POST' || !CLIENT_AUTH_PATHS.has(ctx.path)) return next();
+  if (ctx.method !== 'POST' || !FORM_PATHS.has(ctx.path)) return next();
   const type = ctx.is('application/json', 'application/x-www-form-urlencoded');
   if (!type) return next();
   // The kernel's guard (guardOAuthProvider) has read and checked the body already.
@@ -104,13 +113,12 @@ export async function oidcRequestShim(ctx: KoaContextWithOIDC, next: () => Promi
   } else {
     body = { ...querystring.parse(raw) };
   }
-  const basic = typeof ctx.headers.authorization === 'string' ? decodeBasic(ctx.headers.authorization) : undefined;
-  if (basic && body.client_id === undefined && body.client_secret === undefined) {
-    body.client_id = basic.id;
-    body.client_secret = basic.secret;
-    delete ctx.headers.authorization;
+  if (ctx.path === PAR_PATH) {
+    const params = new URLSearchParams(
+      Object.entries(body).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, String(v)]])),
+    );
+    body = Object.fromEntries(rewriteParams(params));
   }
-  if (typeof body.client_secret === 'string') body.client_secret = sha256Hex(body.client_secret);
   // The provider takes an already read body from req.body.
   (ctx.req as IncomingMessage & { body?: unknown }).body = body;
   ctx.request.headers['content-type'] = 'application/x-www-form-urlencoded';

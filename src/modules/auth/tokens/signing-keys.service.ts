@@ -1,80 +1,101 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac, createPublicKey, createSecretKey, type JsonWebKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { UnitOfWork } from '../../../common/database/unit-of-work.js';
 import type { AppConfig } from '../../../config/app-config.js';
 import { APP_CONFIG } from '../../../config/config.tokens.js';
-import { SigningKey, type SigningKeyUse } from '../entities/signing-key.entity.js';
+import type { SigningKeyUse } from '../entities/signing-key.entity.js';
+import { type NewSigningKey, SigningKeysRepository } from './signing-keys.repository.js';
 
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
-interface NewKey {
-  kid: string;
-  use: SigningKeyUse;
-  alg: string;
-  privateJwk: JWK;
-  publicJwk: JWK | null;
-}
+/** The algorithms of the service's keys: access tokens are ES256; id tokens RS256 (the default) or ES256. */
+export type AsymmetricAlg = 'ES256' | 'RS256';
 
 export interface LoadedKey {
   kid: string;
   use: SigningKeyUse;
   alg: string;
+  /** For jose (signing). */
   key: Key;
-  /** Verification key (the public key, or the same secret for HS256). */
-  verifyKey: Key;
+  /** For verification by node:crypto (passport-jwt): the public key, or the secret for HS256. */
+  verifyKey: KeyObject;
+  privateJwk: JWK;
   publicJwk: JWK | null;
   retired: Date | null;
 }
 
-const ALG: Record<SigningKeyUse, string> = { access: 'ES256', legacy: 'HS256' };
+/** The keys each instance makes sure exist: one active key per (use, alg). */
+const KEYS: { use: SigningKeyUse; alg: string }[] = [
+  { use: 'access', alg: 'ES256' },
+  { use: 'access', alg: 'RS256' },
+  { use: 'legacy', alg: 'HS256' },
+];
 /** Reload keys from the database at most this often when an unknown kid shows up. */
 const RELOAD_MIN_INTERVAL_MS = 5_000;
 
 /**
  * Token signing keys kept in PostgreSQL so every instance signs and verifies alike: created on first start,
- * rotatable; a retired key keeps verifying until the tokens it signed have expired.
+ * rotatable; a retired key keeps verifying until the tokens it signed have expired. Each instance reloads them
+ * every SIGNING_KEYS_RELOAD_SECONDS (and at once on an unknown kid), so a rotation made anywhere reaches its
+ * signatures without a restart; listeners (the OAuth provider's key set) hear of every change.
  */
 @Injectable()
-export class SigningKeysService implements OnModuleInit {
+export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('SigningKeys');
   private keys = new Map<string, LoadedKey>();
   private loadedAt = 0;
+  private fingerprint = '';
+  private readonly listeners: (() => void)[] = [];
+  private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: SigningKeysRepository,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): Promise<void> {
-    return this.ensureKeys();
+  async onModuleInit(): Promise<void> {
+    await this.ensureKeys();
+    const every = this.config.auth.signingKeysReloadSeconds * 1000;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.reload().catch((err: Error) => this.logger.warn({ err }, 'key reload failed')), every);
+      this.timer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Called after each reload that changed the set of keys. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   /** Creates the missing active keys (one instance at a time) and loads them all. */
   async ensureKeys(): Promise<void> {
-    await this.ds.transaction(async (m) => {
-      await m.query("SELECT pg_advisory_xact_lock(hashtext('signing_key'))");
-      for (const use of ['access', 'legacy'] as const) {
-        if (!(await m.findOne(SigningKey, { where: { use, retired: IsNull() } }))) await insertKey(m, await newKey(use));
-      }
+    await this.uow.run(async () => {
+      await this.repo.lockForCreation();
+      for (const { use, alg } of KEYS) if (!(await this.repo.activeExists(use, alg))) await this.repo.insert(await newKey(use, alg));
     });
     await this.reload();
   }
 
-  /** A new active key for `use`; the old one retires but still verifies. */
-  async rotate(use: SigningKeyUse): Promise<string> {
-    const key = await newKey(use);
-    await this.ds.transaction(async (m) => {
-      await m.update(SigningKey, { use, retired: IsNull() }, { retired: new Date() });
-      await insertKey(m, key);
+  /** A new active key for (`use`, `alg`); the old one retires but still verifies. */
+  async rotate(use: SigningKeyUse, alg: string = use === 'legacy' ? 'HS256' : 'ES256'): Promise<string> {
+    const key = await newKey(use, alg);
+    await this.uow.run(async () => {
+      await this.repo.retireActive(use, alg);
+      await this.repo.insert(key);
     });
     await this.reload();
     return key.kid;
   }
 
-  active(use: SigningKeyUse): LoadedKey {
-    for (const k of this.keys.values()) if (k.use === use && !k.retired) return k;
-    throw new Error(`no active ${use} signing key`);
+  active(use: SigningKeyUse, alg: string = use === 'legacy' ? 'HS256' : 'ES256'): LoadedKey {
+    for (const k of this.keys.values()) if (k.use === use && k.alg === alg && !k.retired) return k;
+    throw new Error(`no active ${use} ${alg} signing key`);
   }
 
   /** The key for a token's kid, reloading once if another instance rotated since we loaded. */
@@ -87,63 +108,69 @@ export class SigningKeysService implements OnModuleInit {
     return key?.use === use ? key : undefined;
   }
 
-  /** Private JWKs of the access keys, the active one first (the OAuth provider signs with them). */
-  async privateAccessJwks(): Promise<JWK[]> {
-    const rows = await this.ds.query<{ kid: string; alg: string; privateJwk: JWK }[]>(
-      `SELECT kid, alg, private_jwk AS "privateJwk" FROM signing_key WHERE use = 'access' AND retired IS NULL`,
-    );
-    return rows.map((r) => ({ ...r.privateJwk, kid: r.kid, alg: r.alg, use: 'sig' }));
+  /** Private JWKs of the asymmetric keys still in use, active ones first (the OAuth provider signs with them). */
+  privateAccessJwks(): JWK[] {
+    return [...this.keys.values()]
+      .filter((k) => k.use === 'access')
+      .sort((a, b) => Number(a.retired !== null) - Number(b.retired !== null))
+      .map((k) => ({ ...k.privateJwk, kid: k.kid, alg: k.alg, use: 'sig' }));
   }
 
-  /** A secret derived from the active legacy key for `label` (cookie signing keys, say). */
+  /** Secrets derived from the legacy keys still in use for `label` (cookie signing keys, say), the active one first. */
+  derivedSecrets(label: string): string[] {
+    return [...this.keys.values()]
+      .filter((k) => k.use === 'legacy')
+      .sort((a, b) => Number(a.retired !== null) - Number(b.retired !== null))
+      .map((k) => createHmac('sha256', k.verifyKey).update(label).digest('base64url'));
+  }
+
+  /** A secret derived from the active legacy key for `label`. */
   derivedSecret(label: string): string {
-    const key = this.active('legacy').key;
-    return createHmac('sha256', key as Uint8Array)
-      .update(label)
-      .digest('base64url');
+    return this.derivedSecrets(label)[0];
   }
 
-  /** Public keys of access tokens that may still be in circulation. */
+  /** Public keys of tokens that may still be in circulation. */
   publicJwks(): JWK[] {
     return [...this.keys.values()]
       .filter((k) => k.use === 'access' && k.publicJwk)
       .map((k) => ({ ...k.publicJwk!, kid: k.kid, alg: k.alg, use: 'sig' }));
   }
 
-  private async reload(): Promise<void> {
-    const longest = Math.max(this.config.auth.accessTokenTtl, this.config.auth.legacyTokenTtl + this.config.auth.legacyRefreshGrace);
-    const rows = await this.ds.query<SigningKey[]>(
-      `SELECT kid, use, alg, private_jwk AS "privateJwk", public_jwk AS "publicJwk", retired FROM signing_key
-        WHERE retired IS NULL OR retired > now() - make_interval(secs => $1)`,
-      [longest],
-    );
+  async reload(): Promise<void> {
+    const { accessTokenTtl, legacyTokenTtl, legacyRefreshGrace } = this.config.auth;
+    // Client-credentials tokens live a day; id tokens as long as access tokens.
+    const longest = Math.max(accessTokenTtl, 86_400, legacyTokenTtl + legacyRefreshGrace);
+    const rows = await this.repo.usable(longest);
     const keys = new Map<string, LoadedKey>();
     for (const row of rows) {
-      const key = await importJWK(row.privateJwk as JWK, row.alg);
-      const verifyKey = row.publicJwk ? await importJWK(row.publicJwk as JWK, row.alg) : key;
-      keys.set(row.kid, { kid: row.kid, use: row.use, alg: row.alg, key, verifyKey, publicJwk: row.publicJwk, retired: row.retired });
+      const privateJwk = row.privateJwk as JWK;
+      const publicJwk = row.publicJwk as JWK | null;
+      const key = await importJWK(privateJwk, row.alg);
+      const verifyKey = publicJwk
+        ? createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' })
+        : createSecretKey(Buffer.from(privateJwk.k!, 'base64url'));
+      keys.set(row.kid, { kid: row.kid, use: row.use, alg: row.alg, key, verifyKey, privateJwk, publicJwk, retired: row.retired });
     }
     this.keys = keys;
     this.loadedAt = Date.now();
+    const fingerprint = rows.map((r) => `${r.kid}:${r.retired?.getTime() ?? ''}`).join(',');
+    if (fingerprint !== this.fingerprint) {
+      const first = this.fingerprint === '';
+      this.fingerprint = fingerprint;
+      if (!first) for (const listener of this.listeners) listener();
+    }
   }
 }
 
-async function insertKey(m: EntityManager, key: NewKey): Promise<void> {
-  await m.query('INSERT INTO signing_key (kid, use, alg, private_jwk, public_jwk) VALUES ($1, $2, $3, $4, $5)', [
-    key.kid,
-    key.use,
-    key.alg,
-    key.privateJwk,
-    key.publicJwk,
-  ]);
-}
-
-async function newKey(use: SigningKeyUse): Promise<NewKey> {
+async function newKey(use: SigningKeyUse, alg: string): Promise<NewSigningKey> {
   const kid = randomUUID();
-  if (use === 'legacy') {
-    const k = randomBytes(32).toString('base64url');
-    return { kid, use, alg: ALG.legacy, privateJwk: { kty: 'oct', k }, publicJwk: null };
-  }
-  const { privateKey, publicKey } = await generateKeyPair(ALG.access, { extractable: true });
-  return { kid, use, alg: ALG.access, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  if (use === 'legacy') return { kid, use, alg, privateJwk: { kty: 'oct', k: randomBytes(32).toString('base64url') }, publicJwk: null };
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  return {
+    kid,
+    use,
+    alg,
+    privateJwk: await exportJWK(privateKey),
+    publicJwk: await exportJWK(publicKey),
+  };
 }
