@@ -101,18 +101,25 @@ export class ApiAuthGuard implements CanActivate {
     else if (err) throw err;
     else if (failures.some(isExpiry)) error = new DomainError('TOKEN_EXPIRED', MESSAGES.tokenExpired, { oauthError: 'invalid_token' });
     else if (failures.some((f) => f instanceof DomainError)) error = failures.find((f) => f instanceof DomainError) as DomainError;
-    else if (failures.some(isJwtError) || presentedScheme(req) !== null) error = invalidToken();
+    else if (failures.some(isJwtError) || presentedScheme(req) === 'bearer') error = invalidToken();
     else error = new DomainError('UNAUTHORIZED', MESSAGES.unauthorized);
     const onOAuth = this.contracts.resolve(req.path) === 'oauth';
     if (error.code === 'TOKEN_EXPIRED' && onOAuth) error = invalidToken(MESSAGES.tokenExpired);
-    const presented = presentedScheme(req) !== null;
-    if (error.code === 'TOKEN_EXPIRED' || error.code === 'UNAUTHORIZED')
-      this.challenge(context, presented ? `error="invalid_token", error_description="${error.message.replace(/["\\]/g, '')}"` : undefined);
+    const scheme = presentedScheme(req);
+    if (error.code === 'TOKEN_EXPIRED' || error.code === 'UNAUTHORIZED') {
+      if (scheme === 'basic') this.challenge(context, undefined, 'Basic');
+      else
+        this.challenge(context, scheme ? `error="invalid_token", error_description="${error.message.replace(/["\\]/g, '')}"` : undefined);
+    }
     throw error;
   }
 
-  private challenge(context: ExecutionContext, params?: string): void {
+  /** RFC 6750 3 (RFC 7617 for Basic credentials): the scheme, the realm (the issuer) and the error. */
+  private challenge(context: ExecutionContext, params?: string, scheme: 'Bearer' | 'Basic' = 'Bearer'): void {
     const res = context.switchToHttp().getResponse<Response>();
-    res.setHeader('WWW-Authenticate', `Bearer realm="${this.realm}"${params ? `, ${params}` : ''}`);
+    res.setHeader(
+      'WWW-Authenticate',
+      `${scheme} realm="${this.realm}"${params ? `, ${params}` : ''}${scheme === 'Basic' ? ', charset="UTF-8"' : ''}`,
+    );
   }
 }

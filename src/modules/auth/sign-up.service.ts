@@ -109,6 +109,11 @@ function duplicate(err: unknown, values: { username: string; email: string | nul
   const { constraint, detail } = violation;
   if (constraint === 'uq_app_user_email') return new DomainError('BAD_REQUEST', format(MESSAGES.emailTaken, { value: values.email ?? '' }));
   if (constraint === 'uq_app_user_phone') return new DomainError('BAD_REQUEST', format(MESSAGES.phoneTaken, { value: values.phone ?? '' }));
-  if (detail.includes('(username)')) return new DomainError('BAD_REQUEST', format(MESSAGES.usernameTaken, { value: values.username }));
+  if (detail.includes('(username)')) {
+    // Signed up by e-mail, the login is the e-mail: say so in the seed's words.
+    if (values.email && values.username.toLowerCase() === values.email.toLowerCase())
+      return new DomainError('BAD_REQUEST', format(MESSAGES.emailTaken, { value: values.email }));
+    return new DomainError('BAD_REQUEST', format(MESSAGES.usernameTaken, { value: values.username }));
+  }
   return undefined;
 }
