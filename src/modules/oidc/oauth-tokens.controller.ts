@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { ApiAuthenticated } from '../../common/openapi/swagger.js';
+import { ApiAuthenticated, ApiClientAuthenticated } from '../../common/openapi/swagger.js';
 import { Auth, type AuthContext, Public, RequiredScope } from '../../common/security/auth-context.js';
 import { AccountsService } from '../auth/accounts.service.js';
 import { TokenService } from '../auth/tokens/token.service.js';
@@ -56,7 +56,7 @@ export class OAuthTokensController {
   @Post('introspect')
   @Public()
   @HttpCode(200)
-  @ApiBasicAuth()
+  @ApiClientAuthenticated()
   @ApiOperation({ summary: 'RFC 7662 token introspection (client authentication by Basic or body)' })
   @ApiBody({
     schema: {
@@ -106,7 +106,7 @@ export class OAuthTokensController {
   @Post('revoke')
   @Public()
   @HttpCode(200)
-  @ApiBasicAuth()
+  @ApiClientAuthenticated()
   @ApiOperation({
     summary: 'RFC 7009 revocation',
     description:

@@ -15,6 +15,7 @@ import { OAuthClientsService, secretMatches } from './oauth-clients.service.js';
 import { CLIENT_CREDENTIALS_TTL, OAuthGrantsService, platformOf } from './oauth-grants.service.js';
 import { OAuthLoginsService } from './oauth-logins.service.js';
 import { postgresAdapter } from './oidc.adapter.js';
+import { SERVED_BY_PROVIDER } from './oauth-endpoints.controller.js';
 import { OidcModelRepository } from './oidc-model.repository.js';
 import { REDIRECT_RESPONSE, oidcRequestShim } from './oidc-request.shim.js';
 
@@ -157,7 +158,7 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
     const join = (...parts: string[]) => `/${parts.join('/')}`.replace(/\/+/g, '/');
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!wrapper.metatype || !instance) continue;
+      if (!wrapper.metatype || !instance || Reflect.getMetadata(SERVED_BY_PROVIDER, wrapper.metatype)) continue;
       const bases = [Reflect.getMetadata(PATH_METADATA, wrapper.metatype) ?? '/'].flat() as string[];
       for (const name of this.scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
         const handler = instance[name];

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module.js';
 import { InteractionController } from './interaction.controller.js';
 import { OAuthClientsController } from './oauth-clients.controller.js';
+import { OAuthEndpointsController } from './oauth-endpoints.controller.js';
 import { OAuthClientsRepository } from './oauth-clients.repository.js';
 import { OAuthClientsService } from './oauth-clients.service.js';
 import { OAuthGrantsService } from './oauth-grants.service.js';
@@ -20,7 +21,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository.js';
  */
 @Module({
   imports: [AuthModule, DiscoveryModule],
-  controllers: [OAuthClientsController, InteractionController, OAuthTokensController],
+  controllers: [OAuthClientsController, InteractionController, OAuthTokensController, OAuthEndpointsController],
   providers: [
     OAuthClientsRepository,
     OAuthLoginsRepository,
