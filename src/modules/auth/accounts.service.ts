@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../../config/config.tokens.js';
 import { BasicCredentialsCache } from './basic-credentials.cache.js';
 import type { ClientType } from './entities/user.entity.js';
 import { OpenSessionCache } from './open-session.cache.js';
+import { OpenSessions } from './open-sessions.service.js';
 import { secretCodeDigest } from './secret-code.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { type SignUp, SignUpService } from './sign-up.service.js';
@@ -21,6 +22,8 @@ export interface SessionRef {
 }
 
 const now = () => Date.now();
+/** Clients whose service session a process remembers (a registry's worth; more are looked up each time). */
+const MAX_SERVICE_SESSIONS = 1000;
 
 /**
  * What other modules may know of users and sessions (the OAuth server's claims, grants and session checks; the
@@ -28,12 +31,16 @@ const now = () => Date.now();
  */
 @Injectable()
 export class AccountsService {
+  /** The service session each client last used, by client id (checked again through OpenSessions on every use). */
+  private readonly serviceSessions = new Map<string, string>();
+
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly cache: OpenSessionCache,
     private readonly basicCache: BasicCredentialsCache,
     private readonly signUps: SignUpService,
+    private readonly openSessions: OpenSessions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -139,9 +146,20 @@ export class AccountsService {
 
   /**
    * The session a client's service account works in: one per client, reused while usable, opened (for the
-   * client_credentials lifetime, a day) when there is none. In the caller's unit of work.
+   * client_credentials lifetime, a day) when there is none. The one a process used last is checked through the
+   * open-session check (its per-process cache, which sign-out and revocation clear), so a busy client's grants
+   * read nothing; otherwise each statement stands alone (the reuse key's unique index settles a race).
    */
   async serviceSession(userId: string, clientId: string, ttl: number): Promise<SessionRef> {
+    const known = this.serviceSessions.get(clientId);
+    if (known) {
+      try {
+        const s = await this.openSessions.require(known, userId);
+        return { id: s.id, code: known, userId };
+      } catch {
+        this.serviceSessions.delete(clientId);
+      }
+    }
     const reuseKey = sha256Hex(`service\0${clientId}\0${userId}`);
     const session = await this.sessions.openReusable({
       userId,
@@ -152,6 +170,8 @@ export class AccountsService {
       refreshTtl: this.config.auth.refreshTokenTtl,
       reuseKey,
     });
+    if (this.serviceSessions.size >= MAX_SERVICE_SESSIONS) this.serviceSessions.clear();
+    this.serviceSessions.set(clientId, session.code);
     return { id: session.id, code: session.code, userId };
   }
 }

@@ -224,16 +224,16 @@ export class OAuthGrantsService {
     const platform = platformOf(client);
     const scope = this.grantedScope(ctx.oidc.params?.scope as string | undefined, client);
     const userId = platform.platform_service_user_id ?? (await this.clients.serviceAccount(client.clientId));
-    ctx.body = await this.uow.run(async () => {
-      const session = await this.accounts.serviceSession(userId, client.clientId, CLIENT_CREDENTIALS_TTL);
-      return this.issue(provider, ctx, {
-        userId,
-        sessionId: session.id,
-        session: session.code,
-        scope,
-        refresh: platform.platform_client_credentials_refresh !== false && client.grantTypeAllowed('refresh_token'),
-        ttl: CLIENT_CREDENTIALS_TTL,
-      });
+    // No transaction: the session is reused or opened on its own (a session left without its refresh token is
+    // simply the client's session, reused next time), and the refresh token is one statement.
+    const session = await this.accounts.serviceSession(userId, client.clientId, CLIENT_CREDENTIALS_TTL);
+    ctx.body = await this.issue(provider, ctx, {
+      userId,
+      sessionId: session.id,
+      session: session.code,
+      scope,
+      refresh: platform.platform_client_credentials_refresh !== false && client.grantTypeAllowed('refresh_token'),
+      ttl: CLIENT_CREDENTIALS_TTL,
     });
   }
 
