@@ -60,6 +60,8 @@ describe('OpenID Connect and OAuth as any relying party expects', () => {
     expect(meta.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'none']);
     expect(meta.id_token_signing_alg_values_supported).toEqual(expect.arrayContaining(['RS256', 'ES256']));
     expect(meta.pushed_authorization_request_endpoint).toBe(`${issuer.href}/request`);
+    expect(meta.dpop_signing_alg_values_supported).toBeUndefined();
+    expect(meta.token_endpoint_auth_signing_alg_values_supported).toBeUndefined();
     const rfc8414 = await fetch(`${t.baseUrl}/.well-known/oauth-authorization-server/oauth2`);
     expect(rfc8414.status).toBe(200);
     const oauth = (await rfc8414.json()) as Record<string, unknown>;

@@ -353,6 +353,8 @@ export class OidcProviderService implements OnModuleInit, OnApplicationBootstrap
         // client_credentials is ours (OAuthGrantsService: the service account's session).
         clientCredentials: { enabled: false },
         claimsParameter: { enabled: true },
+        // Our grants issue bearer tokens only: DPoP-bound ones would not be honoured, so it is not offered.
+        dPoP: { enabled: false },
         introspection: { enabled: true },
         revocation: { enabled: true },
         rpInitiatedLogout: {
