@@ -23,10 +23,13 @@ export async function tempDir(prefix) {
   return dir;
 }
 
-/** Starts `node dist/src/main.js`; resolves with the child and the ms from spawn until /health answers. */
-export async function startServer(env) {
+/**
+ * Starts `node dist/src/main.js` (or another build's `main`); resolves with the child and the ms from spawn until
+ * /health answers.
+ */
+export async function startServer(env, main = MAIN) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,6 +1,8 @@
 // client_credentials grants/s through the full app (PostgreSQL-backed provider, client registry, request shim,
-// JWT access tokens) against a bare oidc-provider 9 with its in-memory adapter and the same token format, in one
-// run on one machine; then password grants/s (argon2id-bound) on the full app.
+// JWT access tokens bound to the client's service-account session, a refresh token each, as seed 002 answers)
+// against a bare oidc-provider 9 with its in-memory adapter and the same token format (no refresh token, nothing
+// stored), in one run on one machine; then the full app again with the client's refresh token switched off; then
+// password grants/s (argon2id-bound) on the full app.
 // Run: npm run bench:oauth (CONNECTIONS, DURATION; DATABASE_URL optional).
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -87,10 +89,18 @@ const { child } = await startServer({
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 });
 let full;
+let withoutRefresh;
 let passwordGrant;
 try {
   await load(`http://127.0.0.1:${port}/oauth2/token`); // warm-up (also checks it works)
   full = await load(`http://127.0.0.1:${port}/oauth2/token`);
+  // The same client with client_credentials_refresh off (an administrator, by HTTP Basic); older builds lack both.
+  const off = await fetch(`http://127.0.0.1:${port}/api/v1/admin/client/update`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('bench:bench-admin-password').toString('base64')}` },
+    body: JSON.stringify({ client_id: CLIENT.id, client_credentials_refresh: false }),
+  });
+  if (off.ok) withoutRefresh = await load(`http://127.0.0.1:${port}/oauth2/token`);
   // The password grant is bound by argon2id (as sign-in is): fewer connections.
   passwordGrant = await autocannon({
     url: `http://127.0.0.1:${port}/oauth2/token`,
@@ -119,6 +129,7 @@ const result = {
   connections,
   durationSeconds: duration,
   fullApp: summary(full),
+  ...(withoutRefresh ? { fullAppWithoutRefreshToken: summary(withoutRefresh) } : {}),
   bareProvider: summary(bareResult),
   ratio: Math.round((full.requests.average / bareResult.requests.average) * 100) / 100,
   passwordGrant: { connections: 8, ...summary(passwordGrant) },
