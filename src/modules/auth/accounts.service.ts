@@ -8,7 +8,7 @@ import type { ClientType } from './entities/user.entity.js';
 import { OpenSessionCache } from './open-session.cache.js';
 import { OpenSessions } from './open-sessions.service.js';
 import { secretCodeDigest } from './secret-code.js';
-import { SessionsRepository } from './sessions.repository.js';
+import { sessionRefreshable, SessionsRepository, sessionUsable } from './sessions.repository.js';
 import { type SignUp, SignUpService } from './sign-up.service.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -21,7 +21,6 @@ export interface SessionRef {
   userId: string;
 }
 
-const now = () => Date.now();
 /** Clients whose service session a process remembers (a registry's worth; more are looked up each time). */
 const MAX_SERVICE_SESSIONS = 1000;
 
@@ -65,15 +64,13 @@ export class AccountsService {
   /** The open session with this id while it is usable (within its idle deadline and its end), or undefined. */
   async usableSession(sessionId: string): Promise<SessionRef | undefined> {
     const s = await this.sessions.findOpenById(sessionId);
-    return s && s.accessExpires.getTime() > now() && s.refreshExpires.getTime() > now()
-      ? { id: sessionId, code: s.code, userId: s.userId }
-      : undefined;
+    return s && sessionUsable(s) ? { id: sessionId, code: s.code, userId: s.userId } : undefined;
   }
 
   /** The open session with this id while it may still be refreshed (before its end, idle or not), or undefined. */
   async refreshableSession(sessionId: string): Promise<SessionRef | undefined> {
     const s = await this.sessions.findOpenById(sessionId);
-    return s && s.refreshExpires.getTime() > now() ? { id: sessionId, code: s.code, userId: s.userId } : undefined;
+    return s && sessionRefreshable(s) ? { id: sessionId, code: s.code, userId: s.userId } : undefined;
   }
 
   /** A refresh uses the session again: its idle deadline moves on. */
@@ -84,13 +81,13 @@ export class AccountsService {
   /** The usable open session with this public code, or undefined. */
   async usableSessionByCode(code: string): Promise<SessionRef | undefined> {
     const s = await this.sessions.findOpen(code);
-    return s && s.accessExpires.getTime() > now() && s.refreshExpires.getTime() > now() ? { id: s.id, code, userId: s.userId } : undefined;
+    return s && sessionUsable(s) ? { id: s.id, code, userId: s.userId } : undefined;
   }
 
   /** The open session with this public code while it may still be refreshed, or undefined. */
   async refreshableSessionByCode(code: string): Promise<SessionRef | undefined> {
     const s = await this.sessions.findOpen(code);
-    return s && s.refreshExpires.getTime() > now() ? { id: s.id, code, userId: s.userId } : undefined;
+    return s && sessionRefreshable(s) ? { id: s.id, code, userId: s.userId } : undefined;
   }
 
   /** The session behind a one-time sign-in code (consumed by this call), or undefined. */

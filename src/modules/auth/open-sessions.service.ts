@@ -3,12 +3,10 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import type { AuthContext } from '../../common/security/auth-context.js';
 import { MESSAGES } from './auth.messages.js';
 import { OpenSessionCache } from './open-session.cache.js';
-import { type OpenSession, SessionsRepository } from './sessions.repository.js';
+import { type OpenSession, SessionsRepository, sessionUsable as usable } from './sessions.repository.js';
 
 /** Sessions are marked as used at most this often (design/auth.md section 5). */
 const TOUCH_EVERY_MS = 60_000;
-
-const usable = (s: OpenSession, now = Date.now()) => s.accessExpires.getTime() > now && s.refreshExpires.getTime() > now;
 
 /**
  * The one open-session check every way into the API ends in (bearer and legacy tokens, signatures, Basic):

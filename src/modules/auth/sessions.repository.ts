@@ -24,6 +24,15 @@ export interface OpenSession {
   refreshExpires: Date;
 }
 
+/** A session's lifetime: usable before its idle deadline and its end; refreshable before its end. */
+export interface SessionLifetime {
+  accessExpires: Date;
+  refreshExpires: Date;
+}
+
+export const sessionUsable = (s: SessionLifetime, now = Date.now()) => s.accessExpires.getTime() > now && s.refreshExpires.getTime() > now;
+export const sessionRefreshable = (s: SessionLifetime, now = Date.now()) => s.refreshExpires.getTime() > now;
+
 export interface NewSession {
   userId: string;
   clientId?: string | null;

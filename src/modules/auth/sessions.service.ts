@@ -13,9 +13,7 @@ import { EventLogService } from '../event-log/event-log.service.js';
 import { MESSAGES } from './auth.messages.js';
 import { OpenSessionCache } from './open-session.cache.js';
 import { AUTH_EVENTS } from './sign-in.service.js';
-import { type OpenSession, SESSION_COLUMNS, SessionsRepository } from './sessions.repository.js';
-
-const usable = (s: OpenSession) => s.accessExpires.getTime() > Date.now() && s.refreshExpires.getTime() > Date.now();
+import { SESSION_COLUMNS, SessionsRepository, sessionUsable as usable } from './sessions.repository.js';
 
 /** Sign out, authenticate (session + secret -> new code), authorize (is this session usable?), and the admin views. */
 @Injectable()
