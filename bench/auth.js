@@ -2,11 +2,12 @@
 // guard on signed requests (Session/Nonce/Signature, a fresh nonce per request, as clients must) and on bearer
 // access tokens, on SIGNED_PATHS (default /current/session: the guard alone; /whoami: the guard and whoami).
 // BASELINE=<another checkout, built> runs its server beside this one and alternates the two, ROUNDS times, so
-// that a shared machine's noise falls on both alike: the report gives each round's ratio and their median.
+// that a shared machine's noise falls on both alike: the report gives each round's ratio and their median, and
+// the server process's CPU per request (from /proc), which the machine's other load hardly moves.
 // Uses DATABASE_URL when set, else an embedded database per server. Run: npm run bench:auth (CONNECTIONS,
 // DURATION, ROUNDS, SIGNED_PATHS, BASELINE).
 import { createHmac } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, machine, MAIN, startServer, stopServer, tempDir } from './lib.js';
@@ -27,6 +28,28 @@ const summary = (r) => ({
   errors: r.errors,
 });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * CPU seconds (user + system) the server's Node process has used, from /proc (Linux; undefined elsewhere).
+ * CPU per request barely moves with the machine's other load, unlike requests per second.
+ */
+async function cpuSeconds(pid) {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** A load's summary plus the server's CPU microseconds per answered request. */
+async function measured(server, run) {
+  const before = await cpuSeconds(server.child.pid);
+  const r = await run();
+  const after = await cpuSeconds(server.child.pid);
+  const cpuMicrosPerRequest = before === undefined ? undefined : Math.round(((after - before) * 1e6) / Math.max(1, r.requests.total));
+  return { ...summary(r), cpuMicrosPerRequest };
+}
 
 async function start(build) {
   const dataDir = await tempDir(`platform-bench-auth-${build.name}-`);
@@ -111,12 +134,25 @@ try {
   ];
   const runs = Object.fromEntries(loads.map((l) => [l.label, Object.fromEntries(servers.map((s) => [s.name, []]))]));
   for (let round = 0; round < rounds; round++)
-    for (const load of loads) for (const s of servers) runs[load.label][s.name].push(summary(await load.run(s)));
+    for (const load of loads) for (const s of servers) runs[load.label][s.name].push(await measured(s, () => load.run(s)));
   const figures = Object.fromEntries(
     Object.entries(runs).map(([label, byServer]) => {
       const rps = Object.fromEntries(Object.entries(byServer).map(([name, rs]) => [name, rs.map((r) => r.requestsPerSecond)]));
-      const ratios = byServer.baseline ? rps.this.map((x, i) => Math.round((x / rps.baseline[i]) * 100) / 100) : undefined;
-      return [label, { connections, requestsPerSecond: rps, ...(ratios ? { ratios, medianRatio: median(ratios) } : {}), runs: byServer }];
+      const cpu = Object.fromEntries(Object.entries(byServer).map(([name, rs]) => [name, rs.map((r) => r.cpuMicrosPerRequest)]));
+      const ratio = (xs, ys) => xs.map((x, i) => Math.round((x / ys[i]) * 100) / 100);
+      const ratios = byServer.baseline ? ratio(rps.this, rps.baseline) : undefined;
+      const cpuRatios = byServer.baseline && cpu.this[0] !== undefined ? ratio(cpu.this, cpu.baseline) : undefined;
+      return [
+        label,
+        {
+          connections,
+          requestsPerSecond: rps,
+          ...(ratios ? { ratios, medianRatio: median(ratios) } : {}),
+          serverCpuMicrosPerRequest: cpu,
+          ...(cpuRatios ? { cpuRatios, medianCpuRatio: median(cpuRatios) } : {}),
+          runs: byServer,
+        },
+      ];
     }),
   );
   const result = {

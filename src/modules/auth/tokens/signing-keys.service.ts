@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey, createSecretKey, type JsonWebKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { UnitOfWork } from '../../../common/database/unit-of-work.js';
@@ -10,6 +10,9 @@ import { type NewSigningKey, SigningKeysRepository } from './signing-keys.reposi
 type Key = Awaited<ReturnType<typeof importJWK>>;
 
 /** The algorithms of the service's keys: access tokens are ES256; id tokens RS256 (the default) or ES256. */
+/** A key as jose takes it (a CryptoKey; the HS256 secret's bytes). */
+export type VerifyKey = Key;
+
 export type AsymmetricAlg = 'ES256' | 'RS256';
 
 export interface LoadedKey {
@@ -18,8 +21,8 @@ export interface LoadedKey {
   alg: string;
   /** For jose (signing). */
   key: Key;
-  /** For verification by node:crypto (passport-jwt): the public key, or the secret for HS256. */
-  verifyKey: KeyObject;
+  /** For verification (jose, also behind passport-jwt): the public key, or the secret for HS256. */
+  verifyKey: Key;
   privateJwk: JWK;
   publicJwk: JWK | null;
   retired: Date | null;
@@ -121,7 +124,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return [...this.keys.values()]
       .filter((k) => k.use === 'legacy')
       .sort((a, b) => Number(a.retired !== null) - Number(b.retired !== null))
-      .map((k) => createHmac('sha256', k.verifyKey).update(label).digest('base64url'));
+      .map((k) =>
+        createHmac('sha256', k.verifyKey as Uint8Array)
+          .update(label)
+          .digest('base64url'),
+      );
   }
 
   /** A secret derived from the active legacy key for `label`. */
@@ -146,9 +153,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       const privateJwk = row.privateJwk as JWK;
       const publicJwk = row.publicJwk as JWK | null;
       const key = await importJWK(privateJwk, row.alg);
-      const verifyKey = publicJwk
-        ? createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' })
-        : createSecretKey(Buffer.from(privateJwk.k!, 'base64url'));
+      const verifyKey = publicJwk ? await importJWK(publicJwk, row.alg) : key;
       keys.set(row.kid, { kid: row.kid, use: row.use, alg: row.alg, key, verifyKey, privateJwk, publicJwk, retired: row.retired });
     }
     this.keys = keys;

@@ -1,9 +1,9 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { AppConfig } from '../../../config/app-config.js';
 import { APP_CONFIG } from '../../../config/config.tokens.js';
-import { SigningKeysService } from './signing-keys.service.js';
+import { SigningKeysService, type VerifyKey } from './signing-keys.service.js';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -111,7 +111,7 @@ export class TokenService {
    * The key that verifies `token`, by its header's kid, when the header fits the kind (algorithm, `typ`); the
    * key table is reloaded once when the kid is unknown (another instance rotated).
    */
-  async verificationKey(token: string, kind: 'access' | 'legacy'): Promise<KeyObject | undefined> {
+  async verificationKey(token: string, kind: 'access' | 'legacy'): Promise<VerifyKey | undefined> {
     const header = headerOf(token);
     const rules = kind === 'access' ? this.accessRules : this.legacyRules;
     if (!header || typeof header.kid !== 'string' || !rules.algorithms.includes(header.alg as string)) return undefined;
