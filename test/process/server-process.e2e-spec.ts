@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { createDatabase, dropDatabase, withDatabase } from '../support/database.js';
+import { cloneTemplate, createDatabase, dropDatabase, withDatabase } from '../support/database.js';
 import { IDENTITY_ENV } from '../support/identity.js';
 import { freePort, type ServerProcess, startServer } from '../support/server-process.js';
 
@@ -73,10 +73,13 @@ describe('the server process', () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '0.0.0.0', resolve));
     const { port } = blocker.address() as net.AddressInfo;
+    // Its own database: the server migrates before it listens, and the run's admin database must stay untouched.
+    const db = await cloneTemplate(inject('adminUrl'), inject('templateDatabase'));
     try {
-      await failsWith({ PORT: String(port), DATABASE_URL: inject('adminUrl') }, /startup failed: port already in use/);
+      await failsWith({ PORT: String(port), DATABASE_URL: db.url }, /startup failed: port already in use/);
     } finally {
       blocker.close();
+      await db.drop();
     }
   }, 30_000);
 
