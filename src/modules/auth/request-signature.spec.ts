@@ -33,5 +33,7 @@ describe("seed 002's request signature", () => {
   it('signs the path without /api/v1', () => {
     expect(signedPath('/api/v1/whoami')).toBe('/whoami');
     expect(signedPath('/api/v1/current/session')).toBe('/current/session');
+    expect(signedPath('/api/v1/client/list?reclimit=5')).toBe('/client/list?reclimit=5');
+    expect(signedPath('/api/v1/whoami?')).toBe('/whoami');
   });
 });

@@ -16,7 +16,12 @@ export function signatureMatches(expected: string, given: string): boolean {
   return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(given.toLowerCase(), 'hex'));
 }
 
-/** The path the seed signs: `/api/v1/whoami` -> `/whoami`. */
-export function signedPath(requestPath: string): string {
-  return requestPath.startsWith('/api/v1/') ? requestPath.slice('/api/v1'.length) : requestPath;
+/**
+ * The path the seed signs: `/api/v1/whoami` -> `/whoami`. With a query string, the path and its query as sent
+ * (`/whoami?fields=...`): query parameters join the body (seed 002: "some parameters may be sent as a query
+ * string"), so a signature that left them out would let anyone on the way add parameters to a signed request.
+ */
+export function signedPath(originalUrl: string): string {
+  const path = originalUrl.startsWith('/api/v1/') ? originalUrl.slice('/api/v1'.length) : originalUrl;
+  return path.endsWith('?') ? path.slice(0, -1) : path;
 }

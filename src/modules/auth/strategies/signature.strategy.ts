@@ -23,7 +23,7 @@ const refused = (message = MESSAGES.badSignature) => new DomainError('UNAUTHORIZ
 
 /**
  * Seed 002's HMAC-SHA256 request signature (`Session`, `Nonce`, `Signature` headers) over
- * `<path without /api/v1><nonce><raw body or null>`, keyed by the session's secret; the nonce within
+ * `<path without /api/v1, with its query string if any><nonce><raw body or null>`, keyed by the session's secret; the nonce within
  * NONCE_WINDOW_SECONDS of the server clock and never seen before for the session (kept in PostgreSQL).
  */
 @Injectable()
@@ -49,7 +49,7 @@ export class SignatureStrategy extends PassportStrategy(Strategy, 'signature') {
     if (req.is('multipart/form-data')) throw refused();
     const session = await this.sessions.require(code);
     const body = req.rawBody && req.rawBody.length > 0 ? req.rawBody.toString('utf8') : null;
-    if (!signatureMatches(requestSignature(session.secret, signedPath(req.path), nonce, body), signature)) throw refused();
+    if (!signatureMatches(requestSignature(session.secret, signedPath(req.originalUrl), nonce, body), signature)) throw refused();
     const value = Number(nonce);
     const ms = value >= MICROSECONDS_FROM ? value / 1000 : value;
     if (Math.abs(Date.now() - ms) > this.config.auth.nonceWindow * 1000) throw refused(MESSAGES.staleNonce);
