@@ -27,12 +27,15 @@ describe('seed 002 requests as written', () => {
   });
   afterAll(() => t?.close());
 
-  /** curl -X POST -H Session -H Nonce -H Signature -d '<text>' <url>: curl labels the body a form. */
+  /**
+   * curl -X POST -H Session -H Nonce -H Signature -d '<text>' <url>: curl labels the body a form. The signature
+   * covers the path with its query string, as the server checks it.
+   */
   const curl = (path: string, text: string, query = '') => {
     const n = nonce();
     return t.http
       .post(`/api/v1${path}${query}`)
-      .set({ Session: admin.session, Nonce: n, Signature: requestSignature(admin.secret, path, n, text) })
+      .set({ Session: admin.session, Nonce: n, Signature: requestSignature(admin.secret, `${path}${query}`, n, text) })
       .set('Content-Type', 'application/x-www-form-urlencoded')
       .send(text);
   };
