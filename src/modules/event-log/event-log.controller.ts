@@ -36,7 +36,7 @@ class EventLogFilterDto {
 class EventLogSetDto {
   @ApiPropertyOptional({ enum: ['M', 'W', 'E'], default: 'M' }) @IsOptional() @IsIn(['M', 'W', 'E']) type?: 'M' | 'W' | 'E';
   @ApiPropertyOptional({ default: 9000 }) @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(2_147_483_647) code?: number;
-  @ApiProperty() @IsString() @MaxLength(2000) text: string;
+  @ApiPropertyOptional({ default: '' }) @IsOptional() @IsString() @MaxLength(2000) text?: string;
 }
 
 class EventLogGetDto {
@@ -110,7 +110,7 @@ export class EventLogController {
       type: body.type ?? 'M',
       code: body.code ?? 9000,
       category: 'user',
-      text: body.text,
+      text: body.text ?? '',
       userId: auth.userId,
       session: auth.session,
     });

@@ -11,76 +11,98 @@ interface Mask {
   deny: string;
 }
 
+/** Every mask that can bear on one decision, read in one query (AccessService.facts). */
+export interface AccessFacts {
+  classMasks: (Mask & { classId: string })[];
+  objectMasks: Mask[];
+  /** False for a document outside the session's area (and below). */
+  inArea: boolean;
+  methodMasks: (Mask & { methodId: string })[];
+}
+
+const ALL_CLASS: ClassRight[] = ['a', 'c', 's', 'u', 'd'];
+const ALL_OBJECT: ObjectRight[] = ['s', 'u', 'd'];
+
 /** Within one level, deny wins over allow; `undefined`: the level says nothing. */
-function decide(masks: Mask[], right: string): boolean | undefined {
+function decide(masks: readonly Mask[], right: string): boolean | undefined {
   if (masks.some((x) => x.deny.includes(right))) return false;
   if (masks.some((x) => x.allow.includes(right))) return true;
   return undefined;
 }
 
+/**
+ * The access policy (design/workflow.md section 5, objects-kernel.md section 4) as pure functions over the masks.
+ * Class rights come from the deepest class of the chain that has a mask for the actor (user or one of their
+ * groups); an object's own masks, when they say something about a right, decide it for that object (the
+ * owner's row gives s, u, d); a method's masks can take the right to run it away (or grant it), else the class
+ * and object checks of the action decide. Deny wins over allow at each level. Documents are also limited to the
+ * session's area and below. Administrators bypass all of it (their facts are null).
+ */
+export function classRightsOf(facts: AccessFacts | null, chain: readonly string[]): Set<ClassRight> {
+  if (!facts) return new Set(ALL_CLASS);
+  const nearest = chain.find((id) => facts.classMasks.some((r) => r.classId === id));
+  const masks = facts.classMasks.filter((r) => r.classId === nearest);
+  return new Set(ALL_CLASS.filter((r) => decide(masks, r) === true));
+}
+
+export function objectRightsOf(facts: AccessFacts | null, classRights: Set<ClassRight>): Set<ObjectRight> {
+  if (!facts) return new Set(ALL_OBJECT);
+  if (!facts.inArea) return new Set();
+  return new Set(ALL_OBJECT.filter((r) => decide(facts.objectMasks, r) ?? classRights.has(r)));
+}
+
+/** Its masks decide when they say something; otherwise the class and object checks of the action are enough. */
+export function methodAllowed(facts: AccessFacts | null, methodId: string): boolean {
+  if (!facts) return true;
+  return (
+    decide(
+      facts.methodMasks.filter((x) => x.methodId === methodId),
+      'x',
+    ) ?? true
+  );
+}
+
+/** Visible: the class grants access and the object may be selected; otherwise the object does not exist for the actor. */
+export function visible(facts: AccessFacts | null, chain: readonly string[]): boolean {
+  const rights = classRightsOf(facts, chain);
+  return rights.has('a') && objectRightsOf(facts, rights).has('s');
+}
+
 const PRINCIPAL = `(x.user_id = $2 OR x.group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $2))`;
 
 /**
- * Access masks (design/workflow.md section 5). Class rights come from the deepest class of the chain that
- * has a mask for the actor (user or one of their groups); an object's own masks, when they say something
- * about a right, decide it for that object (the owner's row gives s, u, d); a method's masks can take the
- * right to run it away (or grant it), else the class and object checks of the action decide. Deny wins over allow at each level. Documents are also limited to the session's area and below.
- * Administrators bypass all of it.
+ * The one place that reads access masks. `facts` reads the class, object and method masks that bear on one
+ * decision in one query; the decision itself is the pure functions above, applied in one order by the callers:
+ * missing or not visible 404, state does not offer the action 409, not allowed 403. Lists and counts use
+ * `listFilter`, the same rules as SQL.
  */
 @Injectable()
 export class AccessService {
-  async classRights(m: EntityManager, actor: Actor, chain: string[]): Promise<Set<ClassRight>> {
-    if (actor.admin) return new Set(['a', 'c', 's', 'u', 'd']);
-    const rows = await m.query<(Mask & { classId: string })[]>(
-      `SELECT class_id AS "classId", allow, deny FROM acl_class x WHERE x.class_id = ANY($1::bigint[]) AND ${PRINCIPAL}`,
-      [chain, actor.userId],
+  /** Null for administrators (nothing to read: every right). */
+  async facts(
+    m: EntityManager,
+    actor: Actor,
+    q: { chain: readonly string[]; objectId?: string | null; methodIds?: readonly string[] },
+  ): Promise<AccessFacts | null> {
+    if (actor.admin) return null;
+    const [row] = await m.query<AccessFacts[]>(
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_object('classId', x.class_id::text, 'allow', x.allow, 'deny', x.deny)), '[]')
+            FROM acl_class x WHERE x.class_id = ANY($1::bigint[]) AND ${PRINCIPAL}) AS "classMasks",
+         (SELECT coalesce(json_agg(json_build_object('allow', x.allow, 'deny', x.deny)), '[]')
+            FROM acl_object x WHERE x.object_id = $3::bigint AND ${PRINCIPAL}) AS "objectMasks",
+         ($3::bigint IS NULL OR NOT EXISTS (SELECT 1 FROM document WHERE id = $3::bigint)
+            OR EXISTS (SELECT 1 FROM document d WHERE d.id = $3::bigint AND d.area_id IN (${AREA_SUBTREE('$4')}))) AS "inArea",
+         (SELECT coalesce(json_agg(json_build_object('methodId', x.method_id::text, 'allow', x.allow, 'deny', x.deny)), '[]')
+            FROM acl_method x WHERE x.method_id = ANY($5::bigint[]) AND ${PRINCIPAL}) AS "methodMasks"`,
+      [q.chain, actor.userId, q.objectId ?? null, actor.areaId, q.methodIds ?? []],
     );
-    const nearest = chain.find((id) => rows.some((r) => r.classId === id));
-    const masks = rows.filter((r) => r.classId === nearest);
-    return new Set((['a', 'c', 's', 'u', 'd'] as const).filter((r) => decide(masks, r) === true));
+    return row;
   }
 
-  async requireClass(m: EntityManager, actor: Actor, chain: string[], right: ClassRight): Promise<Set<ClassRight>> {
-    const rights = await this.classRights(m, actor, chain);
-    if (!rights.has('a') || !rights.has(right)) throw forbidden();
-    return rights;
-  }
-
-  /**
-   * The actor's rights on one object: each from its masks when they say something, else from the class;
-   * none at all for a document outside the session's area. One query.
-   */
-  async objectRights(m: EntityManager, actor: Actor, objectId: string, classRights: Set<ClassRight>): Promise<Set<ObjectRight>> {
-    if (actor.admin) return new Set(['s', 'u', 'd']);
-    const [row] = await m.query<{ masks: Mask[]; inArea: boolean }[]>(
-      `SELECT (SELECT coalesce(json_agg(json_build_object('allow', x.allow, 'deny', x.deny)), '[]') FROM acl_object x WHERE x.object_id = $1 AND ${PRINCIPAL}) AS masks,
-              (NOT EXISTS (SELECT 1 FROM document WHERE id = $1)
-               OR EXISTS (SELECT 1 FROM document d WHERE d.id = $1 AND d.area_id IN (${AREA_SUBTREE('$3')}))) AS "inArea"`,
-      [objectId, actor.userId, actor.areaId],
-    );
-    if (!row.inArea) return new Set();
-    return new Set((['s', 'u', 'd'] as const).filter((r) => decide(row.masks, r) ?? classRights.has(r)));
-  }
-
-  /** 404 when the actor may not even see the object (as if it did not exist), 403 without `right`. */
-  async requireObject(m: EntityManager, actor: Actor, objectId: string, classRights: Set<ClassRight>, right: ObjectRight): Promise<void> {
-    const rights = await this.objectRights(m, actor, objectId, classRights);
-    if (!rights.has('s')) throw objectNotFound(objectId);
-    if (!rights.has(right)) throw forbidden();
-  }
-
-  /**
-   * May the actor execute this method? Its masks decide when they say something; otherwise the class and
-   * object rights already checked for the action (create: class `c`; others: object `u`, or `d` for delete
-   * and drop) are enough.
-   */
-  async methodAllows(m: EntityManager, actor: Actor, methodId: string): Promise<boolean> {
-    if (actor.admin) return true;
-    const masks = await m.query<Mask[]>(`SELECT allow, deny FROM acl_method x WHERE x.method_id = $1 AND ${PRINCIPAL}`, [
-      methodId,
-      actor.userId,
-    ]);
-    return decide(masks, 'x') ?? true;
+  /** The class rights alone (lists, counts, gets: the object part is in their SQL). */
+  async classRights(m: EntityManager, actor: Actor, chain: readonly string[]): Promise<Set<ClassRight>> {
+    return classRightsOf(await this.facts(m, actor, { chain }), chain);
   }
 
   /**
@@ -110,4 +132,8 @@ export function objectNotFound(id: string): DomainError {
 
 export function forbidden(): DomainError {
   return new DomainError('FORBIDDEN', { ru: 'Недостаточно прав.', en: 'Access denied.' });
+}
+
+export function methodForbidden(): DomainError {
+  return new DomainError('FORBIDDEN', { ru: 'Нет права на выполнение метода.', en: 'You may not run this method.' });
 }

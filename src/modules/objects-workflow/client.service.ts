@@ -64,6 +64,8 @@ export class ClientService implements ClientRegistrar {
   }
 
   async set(body: ClientSetDto, actor: Actor, lang: Language): Promise<Record<string, unknown>> {
+    // Creating an account, or binding the document to one, is an account creator's right, not a class right.
+    if (body.userid !== undefined && !actor.accountCreator) throw accountCreatorsOnly();
     try {
       const id = await this.uow.run(() => {
         const m = this.uow.manager;
@@ -97,7 +99,7 @@ export class ClientService implements ClientRegistrar {
         en: `A client with code "${account.username}" already exists.`,
       });
     const [user] = await m.query<{ areaId: string }[]>(`SELECT area_id AS "areaId" FROM app_user WHERE id = $1`, [account.userId]);
-    const system: Actor = { userId: account.userId, session: null, admin: true, areaId: user.areaId };
+    const system: Actor = { userId: account.userId, session: null, admin: true, accountCreator: true, areaId: user.areaId };
     const body: ClientSetDto = {
       code: account.username,
       type: account.type,
@@ -221,6 +223,13 @@ export class ClientService implements ClientRegistrar {
     const [row] = await m.query<unknown[]>(`SELECT 1 FROM object WHERE id = $1`, [parent]);
     if (!row) throw invalidField('parent', `object ${parent} does not exist`);
   }
+}
+
+function accountCreatorsOnly(): DomainError {
+  return new DomainError('FORBIDDEN', {
+    ru: 'Создавать и привязывать учётные записи могут только администраторы и создатели учётных записей.',
+    en: 'Only administrators and account creators may create or bind user accounts (userid).',
+  });
 }
 
 /** Free-form JSON values are stored as jsonb (null stays SQL NULL). */

@@ -3,7 +3,7 @@ import type { Language } from '../../common/i18n/language.js';
 import { compileListQuery, compileWhere } from '../../common/list-query/list-query.compiler.js';
 import { parseCountQuery, parseListQuery } from '../../common/list-query/list-query.parser.js';
 import type { ColumnMap, ColumnSpec, ListQueryLimits } from '../../common/list-query/list-query.types.js';
-import { type AccessService, forbidden, objectNotFound } from './access.service.js';
+import { type AccessService, forbidden, methodAllowed, objectNotFound } from './access.service.js';
 import type { Actor } from './workflow-handler.js';
 import { methodItem, methodsInState } from './workflow.decision.js';
 import type { WorkflowRepository } from './workflow.repository.js';
@@ -187,11 +187,9 @@ export class ObjectReader {
     // get() also answers 404 for an object the actor may not see.
     const o = await this.get(m, id, ['class', 'state'], actor, lang);
     const chain = (await this.repo.classChain(m, String(o.class))).map((c) => c.id);
-    const out = [];
-    for (const x of methodsInState(await this.repo.methods(m, chain), chain, String(o.state))) {
-      if (!x.visible || !(await this.access.methodAllows(m, actor, x.id))) continue;
-      out.push(methodItem(x, lang));
-    }
+    const offered = methodsInState(await this.repo.methods(m, chain), chain, String(o.state)).filter((x) => x.visible);
+    const facts = await this.access.facts(m, actor, { chain, methodIds: offered.map((x) => x.id) });
+    const out = offered.filter((x) => methodAllowed(facts, x.id)).map((x) => methodItem(x, lang));
     return out;
   }
 }

@@ -10,6 +10,8 @@ export interface Actor {
   userId: string;
   session: string | null;
   admin: boolean;
+  /** May create user accounts and bind them to clients (AuthContext.accountCreator). */
+  accountCreator: boolean;
   areaId: string;
 }
 

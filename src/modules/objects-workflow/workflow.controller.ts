@@ -14,7 +14,7 @@ import type { Actor } from './workflow-handler.js';
 import { type CatalogueName, WorkflowService } from './workflow.service.js';
 
 export function actorOf(auth: AuthContext): Actor {
-  return { userId: auth.userId, session: auth.session, admin: auth.admin, areaId: auth.areaId };
+  return { userId: auth.userId, session: auth.session, admin: auth.admin, accountCreator: auth.accountCreator, areaId: auth.areaId };
 }
 
 /** Seed 002 "Платформа": the workflow configuration, running actions and methods, object class/type/state. */

@@ -92,6 +92,17 @@ export class MethodGetDto {
   @IsString()
   @MaxLength(50)
   statecode?: string;
+
+  @ApiPropertyOptional({ description: 'Only the methods of this action (id); none: an empty list' })
+  @IsOptional()
+  @IsNumericId('action')
+  action?: string;
+
+  @ApiPropertyOptional({ example: 'invite', description: 'Only the methods of this action (code); none: an empty list' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  actioncode?: string;
 }
 
 export class MethodGetItemDto {

@@ -3,7 +3,16 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { OutboxService } from '../../common/events/outbox.service.js';
 import { EventLogService } from '../event-log/event-log.service.js';
-import { AccessService, objectNotFound, type ObjectRight } from './access.service.js';
+import {
+  AccessService,
+  classRightsOf,
+  forbidden,
+  methodAllowed,
+  methodForbidden,
+  objectNotFound,
+  objectRightsOf,
+  type ObjectRight,
+} from './access.service.js';
 import { type Actor, WorkflowHandlerRegistry } from './workflow-handler.js';
 import { decideAction, decideCreate, decideMethod, eventChain, type MethodRow } from './workflow.decision.js';
 import { type ClassLink, type LockedObject, WorkflowRepository } from './workflow.repository.js';
@@ -46,12 +55,8 @@ export class WorkflowEngine {
     actor: Actor,
   ): Promise<ActionOutcome> {
     const { object, chain, methods } = await this.load(m, objectId);
-    const method = decideAction(
-      methods,
-      chain.map((c) => c.id),
-      object.stateId,
-      action,
-    );
+    const chainIds = chain.map((c) => c.id);
+    const method = await this.authorize(m, actor, object, chainIds, () => decideAction(methods, chainIds, object.stateId, action));
     return this.run(m, object, chain, method, form, actor);
   }
 
@@ -63,41 +68,77 @@ export class WorkflowEngine {
     actor: Actor,
   ): Promise<ActionOutcome> {
     const { object, chain, methods } = await this.load(m, objectId);
-    const method = decideMethod(
-      methods,
-      chain.map((c) => c.id),
-      object.stateId,
-      ref,
-    );
+    const chainIds = chain.map((c) => c.id);
+    const method = await this.authorize(m, actor, object, chainIds, () => decideMethod(methods, chainIds, object.stateId, ref));
     return this.run(m, object, chain, method, form, actor);
   }
 
   /**
-   * Starts creating an object of `classCode`: the actor needs the class's `c`; the class's create method
-   * gives the state the object starts in (the caller inserts it there, then calls afterCreate).
+   * The access policy on an existing object, in its one order (objects-kernel.md section 4): not visible 404
+   * (whatever the state offers: no existence oracle), the state does not offer it 409, not allowed 403. The
+   * class, object and method masks come in one query.
+   */
+  private async authorize(
+    m: EntityManager,
+    actor: Actor,
+    object: LockedObject,
+    chainIds: string[],
+    resolve: () => MethodRow,
+  ): Promise<MethodRow> {
+    let method: MethodRow | undefined;
+    let refusal: unknown;
+    try {
+      method = resolve();
+    } catch (err) {
+      refusal = err;
+    }
+    const facts = await this.access.facts(m, actor, { chain: chainIds, objectId: object.id, methodIds: method ? [method.id] : [] });
+    const classRights = classRightsOf(facts, chainIds);
+    const rights = objectRightsOf(facts, classRights);
+    if (!classRights.has('a') || !rights.has('s')) throw objectNotFound(object.id);
+    if (!method) throw refusal;
+    const needed: ObjectRight = method.actionCode === 'drop' || method.actionCode === 'delete' ? 'd' : 'u';
+    if (!rights.has(needed)) throw forbidden();
+    if (!methodAllowed(facts, method.id)) throw methodForbidden();
+    return method;
+  }
+
+  /**
+   * Starts creating an object of `classCode`: the actor needs the class's `a` and `c` and may run its create
+   * method; that method gives the state the object starts in (the caller inserts it there, then calls afterCreate).
    */
   async beginCreate(m: EntityManager, classCode: string, actor: Actor): Promise<{ classId: string; method: MethodRow }> {
     const klass = await this.repo.classByCode(m, classCode);
     if (!klass) throw new Error(`class ${classCode} is not seeded`);
     const chain = (await this.repo.classChain(m, klass.id)).map((c) => c.id);
-    await this.access.requireClass(m, actor, chain, 'c');
-    return { classId: klass.id, method: decideCreate(await this.repo.methods(m, chain), chain) };
+    const method = decideCreate(await this.repo.methods(m, chain), chain);
+    const facts = await this.access.facts(m, actor, { chain, methodIds: [method.id] });
+    const rights = classRightsOf(facts, chain);
+    if (!rights.has('a') || !rights.has('c')) throw forbidden();
+    if (!methodAllowed(facts, method.id)) throw methodForbidden();
+    return { classId: klass.id, method };
   }
 
   /**
-   * Starts changing an object of `essence` (its class rows, then the `edit` method): row-locked; the actor
-   * needs the class's `a` and the object's `u`. Missing, hidden or of another essence: 404.
+   * Starts changing an object of `essence` (its class rows, then the `edit` method): row-locked; missing,
+   * hidden or of another essence: 404; the actor needs the object's `u` (403).
    */
   async beginChange(m: EntityManager, objectId: string, essence: string, actor: Actor): Promise<LockedObject> {
     const object = await this.repo.lockObject(m, objectId);
     if (!object || object.essence !== essence) throw objectNotFound(objectId);
     const chain = (await this.repo.classChain(m, object.classId)).map((c) => c.id);
-    const rights = await this.access.requireClass(m, actor, chain, 'a');
-    await this.access.requireObject(m, actor, objectId, rights, 'u');
+    const facts = await this.access.facts(m, actor, { chain, objectId });
+    const classRights = classRightsOf(facts, chain);
+    const rights = objectRightsOf(facts, classRights);
+    if (!classRights.has('a') || !rights.has('s')) throw objectNotFound(objectId);
+    if (!rights.has('u')) throw forbidden();
     return object;
   }
 
-  /** Runs the create chain for an object just inserted in the create method's state (no transition again). */
+  /**
+   * Runs the create chain for an object just inserted in the create method's state (no transition again);
+   * beginCreate has checked the rights.
+   */
   async afterCreate(
     m: EntityManager,
     objectId: string,
@@ -157,14 +198,6 @@ export class WorkflowEngine {
   ): Promise<ActionOutcome> {
     const chainIds = chain.map((c) => c.id);
     const drop = method.actionCode === 'drop';
-    const classRight: ObjectRight = drop || method.actionCode === 'delete' ? 'd' : 'u';
-    // Creating needs the class's `c`; acting on an object needs the class's `a` and the object's `u` (`d`).
-    const rights = await this.access.requireClass(m, actor, chainIds, oldState === null ? 'c' : 'a');
-    if (oldState !== null) await this.access.requireObject(m, actor, object.id, rights, classRight);
-    if (!(await this.access.methodAllows(m, actor, method.id))) {
-      throw new DomainError('FORBIDDEN', { ru: 'Нет права на выполнение метода.', en: 'You may not run this method.' });
-    }
-
     const ctx = {
       manager: m,
       object,

@@ -113,6 +113,21 @@ export class WorkflowRepository {
     return row;
   }
 
+  /** The class a state belongs to. */
+  async stateClass(m: EntityManager, stateId: string): Promise<string | undefined> {
+    const [row] = await m.query<{ classId: string }[]>(`SELECT class_id AS "classId" FROM state WHERE id = $1`, [stateId]);
+    return row?.classId;
+  }
+
+  /** The state of that code nearest the root of the class tree (where the default lifecycle lives). */
+  async stateByCodeAnyClass(m: EntityManager, code: string): Promise<{ id: string; classId: string } | undefined> {
+    const [row] = await m.query<{ id: string; classId: string }[]>(
+      `SELECT s.id, s.class_id AS "classId" FROM state s JOIN object_class c ON c.id = s.class_id WHERE s.code = $1 ORDER BY c.level, s.id LIMIT 1`,
+      [code],
+    );
+    return row;
+  }
+
   /**
    * Moves the object to `stateId`: closes the open history interval and opens a new one at the same
    * instant (taken after the row lock, so intervals follow each other without gaps or overlaps).

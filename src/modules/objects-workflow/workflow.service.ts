@@ -7,10 +7,10 @@ import type { Language } from '../../common/i18n/language.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
 import type { Actor } from './workflow-handler.js';
 import { type ActionOutcome, type ActionRef, WorkflowEngine } from './workflow.engine.js';
-import { methodItem, methodsInState } from './workflow.decision.js';
+import { effectiveMethods, methodItem, methodsInState } from './workflow.decision.js';
 import { WorkflowRepository } from './workflow.repository.js';
 import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
-import { AccessService, objectNotFound } from './access.service.js';
+import { AccessService, objectNotFound, visible } from './access.service.js';
 
 /** Id or code: digits are an id. */
 export const ref = (value: string): ActionRef => (/^\d+$/.test(value) ? { id: value } : { code: value });
@@ -77,8 +77,7 @@ export class WorkflowService {
     );
     if (!o) throw objectNotFound(id);
     const chain = (await this.repo.classChain(m, o.classId)).map((c) => c.id);
-    const rights = await this.access.classRights(m, actor, chain);
-    if (!rights.has('a') || !(await this.access.objectRights(m, actor, id, rights)).has('s')) throw objectNotFound(id);
+    if (!visible(await this.access.facts(m, actor, { chain, objectId: id }), chain)) throw objectNotFound(id);
     return o;
   }
 
@@ -109,9 +108,14 @@ export class WorkflowService {
     return this.uow.run(() => this.engine.forceDelete(this.uow.manager, id, actor));
   }
 
-  /** method/get: the methods offered in a state of a class (given directly, by code, or by an object). */
+  /**
+   * method/get (seed 002 "Метод: Получить"): any one selector alone, or several. The class comes from
+   * `class`, `classcode`, the object, or the state's own class; the state from `state`, `statecode` or the
+   * object. With a state: the methods offered in it; with a class only: every method in force for the class.
+   * `action`/`actioncode` narrow the list (no such method: an empty list).
+   */
   async methodsFor(
-    q: { object?: string; class?: string; state?: string; classcode?: string; statecode?: string },
+    q: { object?: string; class?: string; state?: string; classcode?: string; statecode?: string; action?: string; actioncode?: string },
     lang: Language,
     actor: Actor,
   ) {
@@ -123,20 +127,31 @@ export class WorkflowService {
       classId ??= o.classId;
       stateId ??= o.stateId;
     }
-    if (!classId && q.classcode) classId = (await this.repo.classByCode(m, q.classcode))?.id;
-    if (!classId)
-      throw q.classcode
-        ? new DomainError('NOT_FOUND', `Class "${q.classcode}" not found`)
-        : invalidField('class', 'one of object, class or classcode is required');
+    if (!classId && q.classcode) {
+      classId = (await this.repo.classByCode(m, q.classcode))?.id;
+      if (!classId) throw new DomainError('NOT_FOUND', `Class "${q.classcode}" not found`);
+    }
+    if (!classId && !stateId && q.statecode) {
+      const state = await this.repo.stateByCodeAnyClass(m, q.statecode);
+      if (!state) throw new DomainError('NOT_FOUND', `State "${q.statecode}" not found`);
+      [classId, stateId] = [state.classId, state.id];
+    }
+    if (!classId && stateId) {
+      classId = await this.repo.stateClass(m, stateId);
+      if (!classId) throw new DomainError('NOT_FOUND', `State ${stateId} not found`);
+    }
+    if (!classId) throw invalidField('class', 'one of object, class, state, classcode or statecode is required');
     const chain = (await this.repo.classChain(m, classId)).map((c) => c.id);
     if (chain.length === 0) throw new DomainError('NOT_FOUND', `Class ${classId} not found`);
-    if (!stateId && q.statecode) stateId = (await this.repo.stateByCode(m, chain, q.statecode))?.id;
-    if (!stateId)
-      throw q.statecode
-        ? new DomainError('NOT_FOUND', `State "${q.statecode}" not found`)
-        : invalidField('state', 'one of object, state or statecode is required');
-    const methods = methodsInState(await this.repo.methods(m, chain), chain, stateId);
-    return methods.map((x) => methodItem(x, lang));
+    if (!stateId && q.statecode) {
+      stateId = (await this.repo.stateByCode(m, chain, q.statecode))?.id;
+      if (!stateId) throw new DomainError('NOT_FOUND', `State "${q.statecode}" not found`);
+    }
+    const rows = await this.repo.methods(m, chain);
+    const methods = stateId ? methodsInState(rows, chain, stateId) : effectiveMethods(rows, chain);
+    return methods
+      .filter((x) => (q.action === undefined || x.actionId === q.action) && (q.actioncode === undefined || x.actionCode === q.actioncode))
+      .map((x) => methodItem(x, lang));
   }
 
   /** object/class, object/type, object/state: the object's class, type or state row. */
