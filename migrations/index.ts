@@ -10,6 +10,7 @@ import { IndexClientLists1795372572839 } from './1795372572839-IndexClientLists.
 import { OutboxDeliveryLeases1796163521469 } from './1796163521469-OutboxDeliveryLeases.js';
 import { CreateAddressTree1796166668041 } from './1796166668041-CreateAddressTree.js';
 import { ServiceAccounts1796167699619 } from './1796167699619-ServiceAccounts.js';
+import { CreateAddress1796175178491 } from './1796175178491-CreateAddress.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -28,4 +29,5 @@ export const MIGRATIONS: Function[] = [
   OutboxDeliveryLeases1796163521469,
   CreateAddressTree1796166668041,
   ServiceAccounts1796167699619,
+  CreateAddress1796175178491,
 ];

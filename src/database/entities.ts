@@ -14,6 +14,7 @@ import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
 import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
 import { OutboxDelivery, OutboxMessage } from '../common/events/outbox.entity.js';
 import { AclClass, AclMethod, AclObject } from '../modules/objects-workflow/entities/access.entity.js';
+import { Address } from '../modules/objects-workflow/entities/address.entity.js';
 import { Calendar } from '../modules/objects-workflow/entities/calendar.entity.js';
 import { Essence, ObjectClass, ObjectType } from '../modules/objects-workflow/entities/class.entity.js';
 import { Client } from '../modules/objects-workflow/entities/client.entity.js';
@@ -61,6 +62,7 @@ export const ENTITIES: Function[] = [
   PlatformReference,
   Client,
   Calendar,
+  Address,
   AclClass,
   AclMethod,
   AclObject,
