@@ -4,6 +4,7 @@ import { compileListQuery, compileWhere } from '../../common/list-query/list-que
 import { parseCountQuery, parseListQuery } from '../../common/list-query/list-query.parser.js';
 import type { ColumnMap, ColumnSpec, ListQueryLimits } from '../../common/list-query/list-query.types.js';
 import { type AccessService, forbidden, methodAllowed, objectNotFound } from './access.service.js';
+import type { RequestContext } from './request-context.js';
 import type { Actor } from './workflow-handler.js';
 import { methodItem, methodsInState } from './workflow.decision.js';
 import type { WorkflowRepository } from './workflow.repository.js';
@@ -126,8 +127,9 @@ export class ObjectReader {
     return `o.class_id IN (WITH RECURSIVE sub AS (SELECT id FROM object_class WHERE id = $${param}::bigint UNION ALL SELECT k.id FROM object_class k JOIN sub ON k.parent_id = sub.id) SELECT id FROM sub)`;
   }
 
-  async list(m: EntityManager, body: unknown, actor: Actor, lang: Language): Promise<Record<string, unknown>[]> {
-    const columns = this.spec.columns(lang);
+  async list(m: EntityManager, body: unknown, ctx: RequestContext): Promise<Record<string, unknown>[]> {
+    const { actor } = ctx;
+    const columns = this.spec.columns(ctx.language);
     const q = parseListQuery(body, columns, this.limits, { orderBy: ['id'] });
     const { rootId, rights } = await this.scope(m, actor);
     const access = this.access.listFilter(actor, rights.has('s'), 2, this.spec.documentAlias);
@@ -139,8 +141,9 @@ export class ObjectReader {
     return rows.map((r) => numbers(r, columns));
   }
 
-  async count(m: EntityManager, body: unknown, actor: Actor, lang: Language): Promise<{ count: number }> {
-    const columns = this.spec.columns(lang);
+  async count(m: EntityManager, body: unknown, ctx: RequestContext): Promise<{ count: number }> {
+    const { actor } = ctx;
+    const columns = this.spec.columns(ctx.language);
     const q = parseCountQuery(body, columns, this.limits);
     const { rootId, rights } = await this.scope(m, actor);
     const access = this.access.listFilter(actor, rights.has('s'), 2, this.spec.documentAlias);
@@ -153,8 +156,9 @@ export class ObjectReader {
   }
 
   /** One object as `/get` shows it; 404 when it does not exist or the actor may not see it. */
-  async get(m: EntityManager, id: string, fields: string[] | undefined, actor: Actor, lang: Language): Promise<Record<string, unknown>> {
-    const columns = this.spec.columns(lang);
+  async get(m: EntityManager, id: string, fields: string[] | undefined, ctx: RequestContext): Promise<Record<string, unknown>> {
+    const { actor } = ctx;
+    const columns = this.spec.columns(ctx.language);
     const { rootId, rights } = await this.scope(m, actor);
     const access = this.access.listFilter(actor, rights.has('s'), 3, this.spec.documentAlias);
     const select = Object.entries(columns)
@@ -183,9 +187,10 @@ export class ObjectReader {
   }
 
   /** `/method`: what the actor may run on the object in its current state. */
-  async methods(m: EntityManager, id: string, actor: Actor, lang: Language) {
+  async methods(m: EntityManager, id: string, ctx: RequestContext) {
+    const { actor, language: lang } = ctx;
     // get() also answers 404 for an object the actor may not see.
-    const o = await this.get(m, id, ['class', 'state'], actor, lang);
+    const o = await this.get(m, id, ['class', 'state'], ctx);
     const chain = (await this.repo.classChain(m, String(o.class))).map((c) => c.id);
     const offered = methodsInState(await this.repo.methods(m, chain), chain, String(o.state)).filter((x) => x.visible);
     const facts = await this.access.facts(m, actor, { chain, methodIds: offered.map((x) => x.id) });

@@ -4,9 +4,11 @@ import { CLIENT_REGISTRAR } from '../../common/security/client-registrar.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { AccessService } from './access.service.js';
-import { CalendarService } from './calendar.service.js';
-import { ClientService } from './client.service.js';
-import { CalendarController, ClientController } from './essence.controllers.js';
+import { ClientRegistrarService } from './client-registrar.service.js';
+import { essenceController } from './essence.controller.js';
+import { EssenceRepository } from './essence.repository.js';
+import { ESSENCES } from './essences/index.js';
+import { ObjectsService } from './objects.service.js';
 import { WorkflowHandlerRegistry } from './workflow-handler.js';
 import { WorkflowController } from './workflow.controller.js';
 import { WorkflowEngine } from './workflow.engine.js';
@@ -15,21 +17,24 @@ import { WorkflowService } from './workflow.service.js';
 
 /**
  * Objects and workflow (design/workflow.md): the class tree and its configuration, the action engine with
- * TypeScript event handlers, access masks, and the client and calendar essences.
+ * TypeScript event handlers, access masks, and the essences (essences/*.essence.ts: client, calendar, address),
+ * each served by the one objects service and the controller factory.
  */
 @Module({
   imports: [AuthModule, EventLogModule, DiscoveryModule],
-  controllers: [WorkflowController, ClientController, CalendarController],
+  // One controller per essence definition (the factory), then the essences' own extra routes.
+  controllers: [WorkflowController, ...ESSENCES.map(essenceController)],
   providers: [
     WorkflowRepository,
     AccessService,
     WorkflowHandlerRegistry,
     WorkflowEngine,
     WorkflowService,
-    ClientService,
-    CalendarService,
+    EssenceRepository,
+    ObjectsService,
+    ClientRegistrarService,
     // Sign-up (identity module) creates the client document through it.
-    { provide: CLIENT_REGISTRAR, useExisting: ClientService },
+    { provide: CLIENT_REGISTRAR, useExisting: ClientRegistrarService },
   ],
   exports: [WorkflowService, CLIENT_REGISTRAR],
 })

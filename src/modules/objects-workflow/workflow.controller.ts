@@ -10,12 +10,8 @@ import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { AdminOnly, Auth, type AuthContext } from '../../common/security/auth-context.js';
 import { fieldErrors, invalidField } from '../../common/validation/validation.pipe.js';
 import { ActionRunDto, FieldsDto, IdDto, IdFieldsDto, MAX_BATCH, MethodGetDto, MethodGetItemDto, MethodRunDto } from './workflow.dto.js';
-import type { Actor } from './workflow-handler.js';
+import { actorOf } from './request-context.js';
 import { type CatalogueName, WorkflowService } from './workflow.service.js';
-
-export function actorOf(auth: AuthContext): Actor {
-  return { userId: auth.userId, session: auth.session, admin: auth.admin, accountCreator: auth.accountCreator, areaId: auth.areaId };
-}
 
 /** Seed 002 "Платформа": the workflow configuration, running actions and methods, object class/type/state. */
 @ApiTags('objects')
