@@ -4,6 +4,8 @@ import { CLIENT_REGISTRAR } from '../../common/security/client-registrar.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { EventLogModule } from '../event-log/event-log.module.js';
 import { AccessService } from './access.service.js';
+import { AddressModule } from '../address/address.module.js';
+import { AddressController } from './address.controller.js';
 import { ClientRegistrarService } from './client-registrar.service.js';
 import { essenceController } from './essence.controller.js';
 import { EssenceRepository } from './essence.repository.js';
@@ -21,9 +23,9 @@ import { WorkflowService } from './workflow.service.js';
  * each served by the one objects service and the controller factory.
  */
 @Module({
-  imports: [AuthModule, EventLogModule, DiscoveryModule],
+  imports: [AuthModule, EventLogModule, DiscoveryModule, AddressModule],
   // One controller per essence definition (the factory), then the essences' own extra routes.
-  controllers: [WorkflowController, ...ESSENCES.map(essenceController)],
+  controllers: [WorkflowController, ...ESSENCES.map(essenceController), AddressController],
   providers: [
     WorkflowRepository,
     AccessService,
