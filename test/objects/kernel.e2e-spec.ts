@@ -156,4 +156,70 @@ describe('objects kernel', () => {
       expect(made.body.userId).toBe(Number(account.id));
     });
   });
+
+  it("reads as of the session's oper_date: get, list, count, object/state and method agree; writes carry it as operdate", async () => {
+    const s = await signIn(t, ADMIN); // a session of its own: its oper_date changes only its reads
+    const day = 24 * 3600 * 1000;
+    const at = (daysAgo: number) => new Date(Date.now() - daysAgo * day).toISOString();
+    const operDate = async (value: string | null) =>
+      expect((await post(s, '/session/set/oper_date', { oper_date: value })).status).toBe(200);
+    const code = unique('asof');
+    const view = async () => {
+      const get = await post(s, '/client/get', { id: made.id, fields: ['statecode', 'state'] });
+      const search = [{ field: 'code', value: code }];
+      const list = await post(s, '/client/list', { search, fields: ['statecode'] });
+      const count = await post(s, '/client/count', { search });
+      const state = await post(s, '/object/state', { id: made.id, fields: ['code'] });
+      const methods = await post(s, '/client/method', { id: made.id });
+      return {
+        get: get.status === 200 ? get.body.statecode : get.status,
+        list: list.body.map((r: { statecode: string }) => r.statecode),
+        count: count.body.count,
+        state: state.status === 200 ? state.body.code : state.status,
+        methods: methods.status === 200 ? methods.body.map((m: { actioncode: string }) => m.actioncode) : methods.status,
+      };
+    };
+
+    // Created under an oper_date three days back: it exists from then, and carries the date.
+    const threeDaysAgo = at(3);
+    await operDate(threeDaysAgo);
+    const made = await newClient(s, { code });
+    expect(Date.parse(made.operdate as string)).toBe(Date.parse(threeDaysAgo));
+    expect(Math.abs(Date.parse(made.created as string) - Date.now())).toBeLessThan(60_000);
+    await operDate(null);
+    expect((await post(s, '/action/run', { id: made.id, action: 'enable' })).status).toBe(200);
+    const now = { get: 'enabled', list: ['enabled'], count: 1, state: 'enabled', methods: ['disable', 'delete'] };
+    expect(await view()).toEqual(now);
+
+    // Enabled today: as of yesterday it was created.
+    await operDate(at(1));
+    expect(await view()).toEqual({
+      get: 'created',
+      list: ['created'],
+      count: 1,
+      state: 'created',
+      methods: ['enable', 'disable', 'delete'],
+    });
+    const byState = await post(s, '/client/count', {
+      search: [
+        { field: 'code', value: code },
+        { field: 'statecode', value: 'enabled' },
+      ],
+    });
+    expect(byState.body).toEqual({ count: 0 });
+    // Before it existed: absent from every read alike.
+    await operDate(at(5));
+    expect(await view()).toEqual({ get: 404, list: [], count: 0, state: 404, methods: 404 });
+    // A change under an oper_date carries it as operdate.
+    const yesterday = at(1);
+    await operDate(yesterday);
+    const disabled = await post(s, '/action/run', { id: made.id, action: 'disable' });
+    expect(disabled.status).toBe(200);
+    await operDate(null);
+    const after = await post(s, '/client/get', { id: made.id, fields: ['statecode', 'operdate'] });
+    expect(after.body.statecode).toBe('disabled');
+    expect(Date.parse(after.body.operdate)).toBe(Date.parse(yesterday));
+    // null returns to now.
+    expect(await view()).toEqual({ ...now, get: 'disabled', list: ['disabled'], state: 'disabled', methods: ['enable', 'delete'] });
+  });
 });

@@ -27,7 +27,7 @@ export class ClientRegistrarService implements ClientRegistrar {
         en: `A client with code "${account.username}" already exists.`,
       });
     const [user] = await m.query<{ areaId: string }[]>(`SELECT area_id AS "areaId" FROM app_user WHERE id = $1`, [account.userId]);
-    const system: Actor = { userId: account.userId, session: null, admin: true, accountCreator: true, areaId: user.areaId };
+    const system: Actor = { userId: account.userId, session: null, admin: true, accountCreator: true, areaId: user.areaId, operDate: null };
     const body: ClientSetDto = {
       code: account.username,
       type: account.type,

@@ -19,11 +19,11 @@ const label = (expr: string, lang: Language) => `(${expr}->>'${lang === 'en' ? '
  * primary key rather than joins: a list then joins three tables, not a dozen, which keeps planning cheap
  * and lets the planner start from the class table's indexes.
  */
-export function objectColumns(lang: Language): Record<string, ColumnSpec> {
+export function objectColumns(lang: Language, stateRef = 'o.state_id'): Record<string, ColumnSpec> {
   const klass = (expr: string) => `(SELECT ${expr} FROM object_class c WHERE c.id = o.class_id)`;
   const type = (expr: string) => `(SELECT ${expr} FROM object_type t WHERE t.id = o.type_id)`;
-  const state = (expr: string) => `(SELECT ${expr} FROM state s WHERE s.id = o.state_id)`;
-  const stateType = (expr: string) => `(SELECT ${expr} FROM state s JOIN state_type st ON st.id = s.type_id WHERE s.id = o.state_id)`;
+  const state = (expr: string) => `(SELECT ${expr} FROM state s WHERE s.id = ${stateRef})`;
+  const stateType = (expr: string) => `(SELECT ${expr} FROM state s JOIN state_type st ON st.id = s.type_id WHERE s.id = ${stateRef})`;
   const user = (column: string, expr: string) => `(SELECT ${expr} FROM app_user u WHERE u.id = o.${column})`;
   return {
     id: col('o.id', 'integer'),
@@ -41,7 +41,7 @@ export function objectColumns(lang: Language): Record<string, ColumnSpec> {
     statetype: col(state('s.type_id'), 'integer'),
     statetypecode: col(stateType('st.code'), 'text'),
     statetypename: col(stateType(label('st.name', lang)), 'text'),
-    state: col('o.state_id', 'integer'),
+    state: col(stateRef, 'integer'),
     statecode: col(state('s.code'), 'text'),
     statelabel: col(state(label('s.label', lang)), 'text'),
     lastupdate: col('o.updated', 'timestamp'),
@@ -85,7 +85,8 @@ export interface EssenceSpec {
    * FROM so the planner can start from the class table's indexes.
    */
   tables: string;
-  columns: (lang: Language) => ColumnMap;
+  /** `stateRef`: the SQL of the object's state id (the current one, or the one in force at the read's date). */
+  columns: (lang: Language, stateRef: string) => ColumnMap;
   /** Alias of the document table for the area filter; null for references. */
   documentAlias: string | null;
 }
@@ -127,47 +128,63 @@ export class ObjectReader {
     return `o.class_id IN (WITH RECURSIVE sub AS (SELECT id FROM object_class WHERE id = $${param}::bigint UNION ALL SELECT k.id FROM object_class k JOIN sub ON k.parent_id = sub.id) SELECT id FROM sub)`;
   }
 
+  /** The columns of a read: the state is the one in force at the context's oper_date (alias `os`), or the current one. */
+  private columns(ctx: RequestContext): ColumnMap {
+    return this.spec.columns(ctx.language, ctx.operDate ? 'os.state_id' : 'o.state_id');
+  }
+
+  /**
+   * FROM and WHERE of a read, with their parameters after `lead`: the essence's classes, the access filter, and
+   * as of the context's oper_date the state interval in force then (design/objects-kernel.md section 5: an object
+   * with no interval at that date did not exist yet, so lists, counts and gets leave it out alike).
+   */
+  private async frame(m: EntityManager, ctx: RequestContext, lead: unknown[]) {
+    const { rootId, rights } = await this.scope(m, ctx.actor);
+    const params = [...lead, rootId];
+    const classes = this.classFilter(params.length);
+    let from = this.from;
+    if (ctx.operDate) {
+      params.push(ctx.operDate);
+      const at = `$${params.length}::timestamptz`;
+      from += ` JOIN object_state os ON os.object_id = o.id AND os.valid_from <= ${at} AND os.valid_to > ${at}`;
+    }
+    const access = this.access.listFilter(ctx.actor, rights.has('s'), params.length + 1, this.spec.documentAlias);
+    params.push(...access.params);
+    return { from, where: `${classes} AND ${access.sql}`, params };
+  }
+
   async list(m: EntityManager, body: unknown, ctx: RequestContext): Promise<Record<string, unknown>[]> {
-    const { actor } = ctx;
-    const columns = this.spec.columns(ctx.language);
+    const columns = this.columns(ctx);
     const q = parseListQuery(body, columns, this.limits, { orderBy: ['id'] });
-    const { rootId, rights } = await this.scope(m, actor);
-    const access = this.access.listFilter(actor, rights.has('s'), 2, this.spec.documentAlias);
-    const compiled = compileListQuery(q, columns, { paramStart: 2 + access.params.length });
-    const sql = `SELECT ${compiled.select} FROM ${this.from}
-      WHERE ${this.classFilter(1)} AND ${access.sql}${compiled.where ? ` AND (${compiled.where})` : ''}
+    const f = await this.frame(m, ctx, []);
+    const compiled = compileListQuery(q, columns, { paramStart: f.params.length + 1 });
+    const sql = `SELECT ${compiled.select} FROM ${f.from}
+      WHERE ${f.where}${compiled.where ? ` AND (${compiled.where})` : ''}
       ${compiled.orderBy ? `ORDER BY ${compiled.orderBy}` : ''} LIMIT ${compiled.limit} OFFSET ${compiled.offset}`;
-    const rows = await m.query<Record<string, unknown>[]>(sql, [rootId, ...access.params, ...compiled.params]);
+    const rows = await m.query<Record<string, unknown>[]>(sql, [...f.params, ...compiled.params]);
     return rows.map((r) => numbers(r, columns));
   }
 
   async count(m: EntityManager, body: unknown, ctx: RequestContext): Promise<{ count: number }> {
-    const { actor } = ctx;
-    const columns = this.spec.columns(ctx.language);
+    const columns = this.columns(ctx);
     const q = parseCountQuery(body, columns, this.limits);
-    const { rootId, rights } = await this.scope(m, actor);
-    const access = this.access.listFilter(actor, rights.has('s'), 2, this.spec.documentAlias);
-    const { where, params } = compileWhere(q, columns, { paramStart: 2 + access.params.length });
+    const f = await this.frame(m, ctx, []);
+    const { where, params } = compileWhere(q, columns, { paramStart: f.params.length + 1 });
     const [row] = await m.query<{ count: string }[]>(
-      `SELECT count(*) AS count FROM ${this.from} WHERE ${this.classFilter(1)} AND ${access.sql}${where ? ` AND (${where})` : ''}`,
-      [rootId, ...access.params, ...params],
+      `SELECT count(*) AS count FROM ${f.from} WHERE ${f.where}${where ? ` AND (${where})` : ''}`,
+      [...f.params, ...params],
     );
     return { count: Number(row.count) };
   }
 
-  /** One object as `/get` shows it; 404 when it does not exist or the actor may not see it. */
+  /** One object as `/get` shows it; 404 when it does not exist (at the read's date) or the actor may not see it. */
   async get(m: EntityManager, id: string, fields: string[] | undefined, ctx: RequestContext): Promise<Record<string, unknown>> {
-    const { actor } = ctx;
-    const columns = this.spec.columns(ctx.language);
-    const { rootId, rights } = await this.scope(m, actor);
-    const access = this.access.listFilter(actor, rights.has('s'), 3, this.spec.documentAlias);
+    const columns = this.columns(ctx);
+    const f = await this.frame(m, ctx, [id]);
     const select = Object.entries(columns)
       .map(([k, c]) => `${c.sql} AS "${k}"`)
       .join(', ');
-    const [row] = await m.query<Record<string, unknown>[]>(
-      `SELECT ${select} FROM ${this.from} WHERE o.id = $1 AND ${this.classFilter(2)} AND ${access.sql}`,
-      [id, rootId, ...access.params],
-    );
+    const [row] = await m.query<Record<string, unknown>[]>(`SELECT ${select} FROM ${f.from} WHERE o.id = $1 AND ${f.where}`, f.params);
     if (!row) throw objectNotFound(id);
     return projectFields([numbers(row, columns)], fields, Object.keys(columns))[0];
   }

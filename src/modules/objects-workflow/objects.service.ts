@@ -42,8 +42,8 @@ export class ObjectsService {
         {
           classCode: def.code,
           tables: `${def.table} base ${document ? DOCUMENT_JOINS : REFERENCE_JOINS}`,
-          columns: (lang) => ({
-            ...objectColumns(lang),
+          columns: (lang, stateRef) => ({
+            ...objectColumns(lang, stateRef),
             ...(document ? documentColumns() : referenceColumns()),
             ...def.columns(lang),
           }),
@@ -112,6 +112,7 @@ export class ObjectsService {
         stateId: method.newStateId!,
         ownerId: actor.userId,
         label: def.label(b, row, true) ?? null,
+        operDate: actor.operDate,
       });
       if (def.kind === 'document') await this.rows.insertRow('document', id, { area_id: actor.areaId, description: b.description ?? null });
       else

@@ -16,7 +16,14 @@ export interface RequestContext {
 }
 
 export function actorOf(auth: AuthContext): Actor {
-  return { userId: auth.userId, session: auth.session, admin: auth.admin, accountCreator: auth.accountCreator, areaId: auth.areaId };
+  return {
+    userId: auth.userId,
+    session: auth.session,
+    admin: auth.admin,
+    accountCreator: auth.accountCreator,
+    areaId: auth.areaId,
+    operDate: auth.operDate,
+  };
 }
 
 /** The context of an authenticated request; the language falls back to the session's (never a literal). */

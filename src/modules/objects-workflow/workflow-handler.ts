@@ -13,6 +13,8 @@ export interface Actor {
   /** May create user accounts and bind them to clients (AuthContext.accountCreator). */
   accountCreator: boolean;
   areaId: string;
+  /** The session's operational date: writes are dated with it (null: now). */
+  operDate: Date | null;
 }
 
 /** What an event handler sees; it runs inside the action's transaction (`manager`). */

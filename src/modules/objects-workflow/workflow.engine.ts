@@ -160,7 +160,7 @@ export class WorkflowEngine {
       'deleted',
     );
     if (!deleted) throw new DomainError('CONFLICT', 'The class has no deleted state');
-    if (object.stateId !== deleted.id) await this.repo.changeState(m, object.id, deleted.id, actor.userId);
+    if (object.stateId !== deleted.id) await this.repo.changeState(m, object.id, deleted.id, actor.userId, actor.operDate);
     await this.log(m, actor, object.id, `Object ${object.id} (${chain[0].code}) force-deleted`);
     await this.outbox.record(m, 'ObjectActionExecuted', {
       object: object.id,
@@ -217,10 +217,10 @@ export class WorkflowEngine {
       await this.repo.deleteObject(m, object.id);
       newState = null;
     } else if (method.newStateId) {
-      await this.repo.changeState(m, object.id, method.newStateId, actor.userId);
+      await this.repo.changeState(m, object.id, method.newStateId, actor.userId, actor.operDate);
       newState = method.newStateId;
     } else {
-      await this.repo.touch(m, object.id, actor.userId);
+      await this.repo.touch(m, object.id, actor.userId, actor.operDate);
     }
     await this.log(m, actor, drop ? null : object.id, `${method.actionCode} ${chain[0].code} ${object.id}: ${method.code}`);
     await this.outbox.record(m, 'ObjectActionExecuted', {

@@ -130,25 +130,32 @@ export class WorkflowRepository {
 
   /**
    * Moves the object to `stateId`: closes the open history interval and opens a new one at the same
-   * instant (taken after the row lock, so intervals follow each other without gaps or overlaps).
+   * instant (taken after the row lock, so intervals follow each other without gaps or overlaps). Under an
+   * operational date the instant is that date (never before the open interval's start: history stays ordered),
+   * and the object's `oper_date` is it too.
    */
-  async changeState(m: EntityManager, objectId: string, stateId: string, operId: string | null): Promise<void> {
+  async changeState(
+    m: EntityManager,
+    objectId: string,
+    stateId: string,
+    operId: string | null,
+    operDate: Date | null = null,
+  ): Promise<void> {
     // Two statements: within one, the new row would be checked against the old version of the closed one.
     // The instant stays in the database (a JS Date would cut it to milliseconds and overlap the intervals).
     await m.query(
-      `UPDATE object_state SET valid_to = greatest(clock_timestamp(), valid_from) WHERE object_id = $1 AND valid_to = 'infinity'`,
-      [objectId],
+      `UPDATE object_state SET valid_to = greatest(coalesce($2::timestamptz, clock_timestamp()), valid_from) WHERE object_id = $1 AND valid_to = 'infinity'`,
+      [objectId, operDate],
     );
     await m.query(
       `INSERT INTO object_state (object_id, state_id, valid_from)
-       SELECT $1, $2, coalesce((SELECT max(valid_to) FROM object_state WHERE object_id = $1), clock_timestamp())`,
-      [objectId, stateId],
+       SELECT $1, $2, coalesce((SELECT max(valid_to) FROM object_state WHERE object_id = $1), $3::timestamptz, clock_timestamp())`,
+      [objectId, stateId, operDate],
     );
-    await m.query(`UPDATE object SET state_id = $2, updated = now(), oper_id = $3, oper_date = now() WHERE id = $1`, [
-      objectId,
-      stateId,
-      operId,
-    ]);
+    await m.query(
+      `UPDATE object SET state_id = $2, updated = now(), oper_id = $3, oper_date = coalesce($4::timestamptz, now()) WHERE id = $1`,
+      [objectId, stateId, operId, operDate],
+    );
   }
 
   /** Drop: the object and everything hanging from it (history, class rows, access rows) go by cascade. */
@@ -159,20 +166,37 @@ export class WorkflowRepository {
 
   async insertObject(
     m: EntityManager,
-    o: { parentId: string | null; typeId: string; classId: string; stateId: string; ownerId: string | null; label: string | null },
+    o: {
+      parentId: string | null;
+      typeId: string;
+      classId: string;
+      stateId: string;
+      ownerId: string | null;
+      label: string | null;
+      /** The operational date it is created under (its history starts then); null: now. */
+      operDate?: Date | null;
+    },
   ): Promise<string> {
     const [row] = await m.query<{ id: string }[]>(
-      `INSERT INTO object (parent_id, type_id, class_id, state_id, owner_id, oper_id, label) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id`,
-      [o.parentId, o.typeId, o.classId, o.stateId, o.ownerId, o.label],
+      `INSERT INTO object (parent_id, type_id, class_id, state_id, owner_id, oper_id, label, oper_date)
+       VALUES ($1, $2, $3, $4, $5, $5, $6, coalesce($7::timestamptz, now())) RETURNING id`,
+      [o.parentId, o.typeId, o.classId, o.stateId, o.ownerId, o.label, o.operDate ?? null],
     );
-    await m.query(`INSERT INTO object_state (object_id, state_id, valid_from) VALUES ($1, $2, clock_timestamp())`, [row.id, o.stateId]);
+    await m.query(
+      `INSERT INTO object_state (object_id, state_id, valid_from) VALUES ($1, $2, coalesce($3::timestamptz, clock_timestamp()))`,
+      [row.id, o.stateId, o.operDate ?? null],
+    );
     if (o.ownerId) await m.query(`INSERT INTO acl_object (object_id, user_id, allow) VALUES ($1, $2, 'sud')`, [row.id, o.ownerId]);
     return row.id;
   }
 
   /** Records who changed the object and when (a method without a transition). */
-  async touch(m: EntityManager, objectId: string, operId: string | null): Promise<void> {
-    await m.query(`UPDATE object SET updated = now(), oper_id = $2, oper_date = now() WHERE id = $1`, [objectId, operId]);
+  async touch(m: EntityManager, objectId: string, operId: string | null, operDate: Date | null = null): Promise<void> {
+    await m.query(`UPDATE object SET updated = now(), oper_id = $2, oper_date = coalesce($3::timestamptz, now()) WHERE id = $1`, [
+      objectId,
+      operId,
+      operDate,
+    ]);
   }
 
   async setLabel(m: EntityManager, objectId: string, label: string | null): Promise<void> {

@@ -162,10 +162,16 @@ export class WorkflowService {
                 FROM object o JOIN object_class c ON c.id = o.class_id JOIN essence e ON e.id = c.essence_id WHERE o.id = $1`,
       type: `SELECT t.id, t.class_id AS class, c.code AS classcode, t.code, t.name->>$2 AS name, t.description
                FROM object o JOIN object_type t ON t.id = o.type_id JOIN object_class c ON c.id = t.class_id WHERE o.id = $1`,
-      state: `SELECT s.id, s.class_id AS class, s.type_id AS type, st.code AS typecode, s.code, s.label->>$2 AS label
-                FROM object o JOIN state s ON s.id = o.state_id JOIN state_type st ON st.id = s.type_id WHERE o.id = $1`,
+      // As of the session's oper_date: the state of the interval in force then (none: the object did not exist yet).
+      state: actor.operDate
+        ? `SELECT s.id, s.class_id AS class, s.type_id AS type, st.code AS typecode, s.code, s.label->>$2 AS label
+             FROM object_state os JOIN state s ON s.id = os.state_id JOIN state_type st ON st.id = s.type_id
+            WHERE os.object_id = $1 AND os.valid_from <= $3::timestamptz AND os.valid_to > $3::timestamptz`
+        : `SELECT s.id, s.class_id AS class, s.type_id AS type, st.code AS typecode, s.code, s.label->>$2 AS label
+             FROM object o JOIN state s ON s.id = o.state_id JOIN state_type st ON st.id = s.type_id WHERE o.id = $1`,
     }[part];
-    const [row] = await this.ds.query<Record<string, unknown>[]>(sql, [id, lang]);
+    const params = part === 'state' && actor.operDate ? [id, lang, actor.operDate] : [id, lang];
+    const [row] = await this.ds.query<Record<string, unknown>[]>(sql, params);
     if (!row) throw objectNotFound(id);
     return projectFields([numbersIn(row, ID_KEYS)], fields, Object.keys(row))[0];
   }
