@@ -185,6 +185,12 @@ export class EnvironmentVariables {
 
   @Type(() => Number)
   @IsInt()
+  @Min(1)
+  @Max(3_600)
+  OUTBOX_BACKOFF_BASE_SECONDS = 1;
+
+  @Type(() => Number)
+  @IsInt()
   @Min(0)
   @Max(3600)
   WORKFLOW_CACHE_SECONDS = 2;

@@ -90,7 +90,8 @@ describe('outbox delivery', () => {
   beforeAll(async () => {
     t = await startTestApp({
       imports: [SubscribersModule],
-      env: { OUTBOX_POLL_MS: '20', OUTBOX_BATCH_SIZE: '10', OUTBOX_MAX_ATTEMPTS: '3' },
+      // A long backoff: a failed delivery stays not yet due however slow the box is; the test makes it due itself.
+      env: { OUTBOX_POLL_MS: '20', OUTBOX_BATCH_SIZE: '10', OUTBOX_MAX_ATTEMPTS: '3', OUTBOX_BACKOFF_BASE_SECONDS: '3600' },
     });
     ds = t.app.get(DataSource);
     uow = t.app.get(UnitOfWork);

@@ -21,9 +21,9 @@ interface Claimed {
   created: Date;
 }
 
-/** Retry delay after the n-th failure: 1 s, 2 s, 4 s ... capped at 5 minutes. */
-export function backoffSeconds(attempts: number): number {
-  return Math.min(300, 2 ** Math.max(0, attempts - 1));
+/** Retry delay after the n-th failure: base, 2 x base, 4 x base ... (base 1 s by default), capped at 5 minutes or the base. */
+export function backoffSeconds(attempts: number, baseSeconds = 1): number {
+  return Math.max(baseSeconds, Math.min(300, baseSeconds * 2 ** Math.max(0, attempts - 1)));
 }
 
 /**
@@ -219,7 +219,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
       `UPDATE outbox_delivery SET locked_until = NULL, last_error = $3, available_at = now() + make_interval(secs => $4),
               dead_at = CASE WHEN $5 THEN now() END
         WHERE subscriber = $1 AND event_id = $2`,
-      [s.name, row.eventId, (err instanceof Error ? err.message : String(err)).slice(0, 2000), backoffSeconds(row.attempts), dead],
+      [
+        s.name,
+        row.eventId,
+        (err instanceof Error ? err.message : String(err)).slice(0, 2000),
+        backoffSeconds(row.attempts, this.config.outbox.backoffBaseSeconds),
+        dead,
+      ],
     );
   }
 }
