@@ -12,7 +12,7 @@
 //   client/list p95 (LIST_SIZES, default 100000; 1000000 too with LIST_SIZES=100000,1000000), three conditions,
 //     orderby, reclimit 50, as an operator, one request at a time / the same SQL (captured from the app's
 //     process by bench/capture-sql.js) run directly, alternating request by request.
-// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:floor
+// Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:floor (DIST=<another build's dist>)
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, machine, startServer, stopServer, tempDir } from './lib.js';
+import { freePort, machine, MAIN, startServer, stopServer, tempDir } from './lib.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connections = Number(process.env.CONNECTIONS ?? 8);
@@ -32,7 +32,7 @@ const clients = Number(process.env.FLOOR_CLIENTS ?? 5000);
 const listSizes = (process.env.LIST_SIZES ?? '100000').split(',').filter(Boolean).map(Number);
 const listSamples = Number(process.env.LIST_SAMPLES ?? 300);
 const only = process.env.ONLY ? process.env.ONLY.split(',') : undefined;
-const DB = 'platform_bench_floor';
+const DB = process.env.FLOOR_DB ?? 'platform_bench_floor';
 const CLIENT = { id: 'bench', secret: 'bench-client-secret-0123456789' };
 const PASSWORD = 'bench-admin-password';
 const START = 1_000_000_000; // far above the ids the app hands out itself
@@ -62,21 +62,24 @@ url.pathname = `/${DB}`;
 const captureFile = path.join(os.tmpdir(), `floor-sql-${process.pid}.jsonl`);
 const port = await freePort();
 const dataDir = await tempDir('platform-bench-floor-');
-const { child } = await startServer({
-  PORT: String(port),
-  DATA_DIR: dataDir,
-  DATABASE_URL: url.href,
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', // the production default: every request logged
-  OIDC_ISSUER: `http://127.0.0.1:${port}/oauth2`,
-  BOOTSTRAP_ADMIN_USERNAME: 'bench',
-  BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
-  BOOTSTRAP_CLIENT_ID: CLIENT.id,
-  BOOTSTRAP_CLIENT_SECRET: CLIENT.secret,
-  AUTH_LOCK_THRESHOLD: '100',
-  NODE_OPTIONS: `--import=${path.resolve('bench/capture-sql.js')}`,
-  CAPTURE_SQL_FILE: captureFile,
-  CAPTURE_SQL_MATCH: 'FROM client base.*LIMIT',
-});
+const { child } = await startServer(
+  {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: url.href,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', // the production default: every request logged
+    OIDC_ISSUER: `http://127.0.0.1:${port}/oauth2`,
+    BOOTSTRAP_ADMIN_USERNAME: 'bench',
+    BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+    BOOTSTRAP_CLIENT_ID: CLIENT.id,
+    BOOTSTRAP_CLIENT_SECRET: CLIENT.secret,
+    AUTH_LOCK_THRESHOLD: '100',
+    NODE_OPTIONS: `--import=${path.resolve('bench/capture-sql.js')}`,
+    CAPTURE_SQL_FILE: captureFile,
+    CAPTURE_SQL_MATCH: 'FROM client base.*LIMIT',
+  },
+  process.env.DIST ? path.resolve(process.env.DIST, 'src/main.js') : MAIN, // DIST: another build, measured the same way
+);
 const barePort = await freePort();
 const bare = spawn(process.execPath, [path.resolve('bench/bare-express.js')], {
   env: { PATH: process.env.PATH, PORT: String(barePort) },

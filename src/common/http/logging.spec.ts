@@ -20,8 +20,8 @@ describe('request logging', () => {
         done();
       },
     });
-    const params = loggerParams('info').pinoHttp as Parameters<typeof pinoHttp>[0];
-    const middleware = pinoHttp(params as object, sink);
+    const [params] = loggerParams('info', sink).pinoHttp as [object, Writable];
+    const middleware = pinoHttp(params, sink);
     const server = http.createServer((req, res) => {
       middleware(req, res);
       res.end('ok');

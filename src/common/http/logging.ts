@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -63,7 +63,7 @@ export function errorForLog(err: unknown): Record<string, unknown> {
   return { type, message: e.message, ...(e.code !== undefined ? { code: e.code } : {}), stack: e.stack };
 }
 
-/** pino-http options: JSON logs with the request id; secrets in headers and query strings never logged. */
+/** pino-http options: JSON logs with the request id; secrets in headers and query strings never logged. Default destination: stdout, asynchronous. */
 export function loggerParams(level: string, destination?: DestinationStream): Params {
   const options: Options = {
     level,
@@ -92,5 +92,7 @@ export function loggerParams(level: string, destination?: DestinationStream): Pa
       }),
     },
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  // stdout through an asynchronous SonicBoom: a request's log line is buffered and written by libuv, not with
+  // a blocking write(2) on the event loop per request; pino flushes it synchronously when the process exits.
+  return { pinoHttp: [options, destination ?? pino.destination({ dest: 1, sync: false })] };
 }
