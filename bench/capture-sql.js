@@ -2,7 +2,10 @@
 // matches CAPTURE_SQL_MATCH is appended as one JSON line ({ text, values }) to CAPTURE_SQL_FILE, so that the
 // benchmark can run the very SQL the app built (the list query) directly and compare.
 import { appendFileSync } from 'node:fs';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+
+// pg as the app resolves it (another build, DIST, has its own node_modules).
+const pg = createRequire(process.argv[1])('pg');
 
 const file = process.env.CAPTURE_SQL_FILE;
 const match = process.env.CAPTURE_SQL_MATCH ? new RegExp(process.env.CAPTURE_SQL_MATCH, 's') : undefined;
