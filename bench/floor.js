@@ -77,6 +77,7 @@ const { child } = await startServer(
     NODE_OPTIONS: `--import=${path.resolve('bench/capture-sql.js')}`,
     CAPTURE_SQL_FILE: captureFile,
     CAPTURE_SQL_MATCH: 'FROM client base.*LIMIT',
+    ...(process.env.CPU_PROFILE ? { CPU_PROFILE: process.env.CPU_PROFILE } : {}), // the app's CPU profile, written on exit
   },
   process.env.DIST ? path.resolve(process.env.DIST, 'src/main.js') : MAIN, // DIST: another build, measured the same way
 );
@@ -156,11 +157,27 @@ async function seed(from, to) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round2 = (x) => Math.round(x * 100) / 100;
 
-/** autocannon for `duration` s; answers 2xx per second (refusals are not throughput). */
-async function http(options) {
+/** CPU seconds (user + system) a process has used, from /proc (Linux; undefined elsewhere). */
+async function cpuSeconds(pid) {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * autocannon for `duration` s; answers 2xx per second (refusals are not throughput) and the CPU microseconds
+ * per answered request of the Node process serving it (`pid`), which a shared machine's load hardly moves.
+ */
+async function http(options, pid = child.pid) {
+  const before = await cpuSeconds(pid);
   const r = await autocannon({ connections, duration, ...options });
+  const after = await cpuSeconds(pid);
   const ok = Object.entries(r.statusCodeStats ?? {}).reduce((n, [code, s]) => (code.startsWith('2') ? n + s.count : n), 0);
-  return { perSecond: ok / duration, non2xx: r.non2xx, errors: r.errors, p50: r.latency.p50, p99: r.latency.p99 };
+  const cpuMicros = before === undefined ? undefined : Math.round(((after - before) * 1e6) / Math.max(1, r.requests.total));
+  return { perSecond: ok / duration, cpuMicros, non2xx: r.non2xx, errors: r.errors, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
 /** One pgbench run of a script file on the floor's database; answers transactions per second. */
@@ -298,7 +315,7 @@ COMMIT;
       name: 'ping / bare Express',
       target: 0.8,
       app: () => http({ url: `${base}/api/v1/ping` }),
-      baseline: () => http({ url: `http://127.0.0.1:${barePort}/api/v1/ping` }),
+      baseline: () => http({ url: `http://127.0.0.1:${barePort}/api/v1/ping` }, bare.pid),
     },
     {
       name: 'signed current/session / bearer',
@@ -348,8 +365,18 @@ COMMIT;
       baseline: runs.baseline.map((b) => Math.round(b.perSecond)),
       appNon2xx: runs.app.map((a) => a.non2xx),
     };
+    if (runs.baseline[0].cpuMicros !== undefined) {
+      // Both legs served by Node: the inverse ratio of CPU per request, the same reading less the machine's noise.
+      const cpu = runs.app.map((a, i) => round2(runs.baseline[i].cpuMicros / a.cpuMicros));
+      Object.assign(result.pairs[pair.name], {
+        cpuRatios: cpu,
+        medianCpuRatio: median(cpu),
+        appCpuMicrosPerRequest: runs.app.map((a) => a.cpuMicros),
+        baselineCpuMicrosPerRequest: runs.baseline.map((b) => b.cpuMicros),
+      });
+    }
     console.error(
-      `${pair.name}: ${ratios.join(', ')} (app ${result.pairs[pair.name].app.join(', ')}/s; baseline ${result.pairs[pair.name].baseline.join(', ')}/s)`,
+      `${pair.name}: ${ratios.join(', ')} (app ${result.pairs[pair.name].app.join(', ')}/s; baseline ${result.pairs[pair.name].baseline.join(', ')}/s)${result.pairs[pair.name].cpuRatios ? `; by CPU per request: ${result.pairs[pair.name].cpuRatios.join(', ')}` : ''}`,
     );
   }
 
