@@ -11,6 +11,7 @@ import { OutboxDeliveryLeases1796163521469 } from './1796163521469-OutboxDeliver
 import { CreateAddressTree1796166668041 } from './1796166668041-CreateAddressTree.js';
 import { ServiceAccounts1796167699619 } from './1796167699619-ServiceAccounts.js';
 import { CreateAddress1796175178491 } from './1796175178491-CreateAddress.js';
+import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -30,4 +31,5 @@ export const MIGRATIONS: Function[] = [
   CreateAddressTree1796166668041,
   ServiceAccounts1796167699619,
   CreateAddress1796175178491,
+  ObjectAttachments1796178307961,
 ];

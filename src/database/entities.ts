@@ -11,6 +11,7 @@ import { UsedNonce } from '../modules/auth/entities/used-nonce.entity.js';
 import { User } from '../modules/auth/entities/user.entity.js';
 import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
 import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
+import { ObjectData, ObjectDataType, ObjectFile, ObjectGeolocation } from '../modules/object-attachments/entities/attachment.entities.js';
 import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
 import { OutboxDelivery, OutboxMessage } from '../common/events/outbox.entity.js';
 import { AclClass, AclMethod, AclObject } from '../modules/objects-workflow/entities/access.entity.js';
@@ -70,4 +71,8 @@ export const ENTITIES: Function[] = [
   OutboxDelivery,
   AddressTreeNode,
   AddressTreeImport,
+  ObjectFile,
+  ObjectDataType,
+  ObjectData,
+  ObjectGeolocation,
 ];
