@@ -12,6 +12,7 @@ import { AddressModule } from './modules/address/address.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { EventLogModule } from './modules/event-log/event-log.module.js';
 import { OidcModule } from './modules/oidc/oidc.module.js';
+import { ObjectAttachmentsModule } from './modules/object-attachments/object-attachments.module.js';
 import { ObjectsWorkflowModule } from './modules/objects-workflow/objects-workflow.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { SystemModule } from './modules/system/system.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         EventsModule,
         OidcModule,
         ObjectsWorkflowModule,
+        ObjectAttachmentsModule,
         AddressModule,
         ...imports,
       ],

@@ -3,11 +3,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ContractRegistry } from './common/errors/contract-registry.js';
-import { bodyParsers } from './common/http/body-parsers.js';
+import { bodyParsers, sizeInBytes } from './common/http/body-parsers.js';
 import { requestInput } from './common/http/request-input.js';
 import { setupSwagger } from './common/openapi/swagger.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
+import { FILE_UPLOAD_ROUTES } from './modules/object-attachments/attachments.controller.js';
 
 /**
  * Everything about the HTTP pipeline that is not a module: logger, security headers, CORS, body parsing,
@@ -33,6 +34,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
     });
   }
   const { bodyLimit, bodyMaxFields, bodyMaxDepth, bodyMaxKeys } = config.http;
+  // File content travels base64 in JSON (4 characters per 3 bytes): those routes take FILE_MAX_BYTES encoded on
+  // top of BODY_LIMIT. Their parser runs first; the general one then finds the body read and passes.
+  const uploadLimit = String(4 * Math.ceil(config.attachments.fileMaxBytes / 3) + sizeInBytes(bodyLimit));
+  const uploadParsers = bodyParsers({ limit: uploadLimit, maxFields: bodyMaxFields, maxDepth: bodyMaxDepth });
+  app.use(FILE_UPLOAD_ROUTES, ...uploadParsers);
   for (const parser of bodyParsers({ limit: bodyLimit, maxFields: bodyMaxFields, maxDepth: bodyMaxDepth })) app.use(parser);
   const contracts = app.get(ContractRegistry);
   app.use(requestInput({ maxDepth: bodyMaxDepth, maxKeys: bodyMaxKeys, contractOf: (path) => contracts.resolve(path) }));

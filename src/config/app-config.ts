@@ -53,6 +53,8 @@ export interface AppConfig {
   workflow: { cacheSeconds: number };
   /** The only directory the admin API may import KLADR releases from (the CLI takes any path). */
   kladr: { importDir: string };
+  /** Object attachments: the largest file content one file may have (its base64 travels in the JSON body). */
+  attachments: { fileMaxBytes: number };
   auth: {
     defaultLocale: 'ru' | 'en';
     /** `iss` of access tokens; the OAuth issuer. */
@@ -146,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     workflow: { cacheSeconds: vars.WORKFLOW_CACHE_SECONDS },
     kladr: { importDir: path.resolve(vars.KLADR_IMPORT_DIR) },
+    attachments: { fileMaxBytes: vars.FILE_MAX_BYTES },
     auth: {
       defaultLocale: vars.DEFAULT_LOCALE,
       issuer: (vars.OIDC_ISSUER ?? `http://localhost:${vars.PORT}/oauth2`).replace(/\/$/, ''),

@@ -159,6 +159,13 @@ export class EnvironmentVariables {
   @Max(100_000)
   LIST_MAX_LIMIT = 1000;
 
+  /** Largest content of one object file, in bytes (object/file, object/files/set); its routes take a body that big. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256 * 1024 * 1024)
+  FILE_MAX_BYTES = 10 * 1024 * 1024;
+
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** What the test handler and subscriber saw (reset per test). */
 const byNumber = (a: number, b: number) => a - b;
-const seen = { handler: [] as string[], events: [] as DomainEvent[], crashOn: null as string | null };
+const seen = { handler: [] as string[], events: [] as DomainEvent<'ObjectActionExecuted'>[], crashOn: null as string | null };
 
 /** A handler bound to (client, enable): writes inside the action's transaction, vetoes on form.veto. */
 @WorkflowHandler({ class: 'client', action: 'enable', name: 'test.clientEnable' })
@@ -31,7 +31,7 @@ class Recorder {
   constructor(private readonly ds: DataSource) {}
 
   @OnDomainEvent('ObjectActionExecuted', 'test.recorder')
-  async record(event: DomainEvent): Promise<void> {
+  async record(event: DomainEvent<'ObjectActionExecuted'>): Promise<void> {
     if (seen.crashOn === event.eventId) {
       seen.crashOn = null;
       // The subscriber fails on this event once: only its delivery backs off (see test/common/outbox.e2e-spec.ts).

@@ -18,6 +18,45 @@ export interface DomainEventCatalogue {
     form: Record<string, unknown>;
     actor: string | null;
   };
+  /** A file of an object was stored or replaced (`set`) or removed (`deleted`). */
+  ObjectFileChanged: {
+    object: string;
+    name: string;
+    change: 'set' | 'deleted';
+    /** Null after a delete. */
+    size: number | null;
+    hash: string | null;
+    actor: string;
+  };
+  /** Data of an object under (type, code) was stored or replaced (`set`) or removed (`deleted`). */
+  ObjectDataChanged: {
+    object: string;
+    type: string;
+    code: string;
+    change: 'set' | 'deleted';
+    actor: string;
+  };
+  /** A point was added to an object's geolocation history. */
+  ObjectGeolocationAdded: {
+    object: string;
+    /** The point's id. */
+    id: string;
+    code: string;
+    latitude: number;
+    longitude: number;
+    /** The point's date (the session's oper_date, or when it was added). */
+    date: string;
+    actor: string;
+  };
+  /** An address object was linked to an object from a date (the previous link of that address type closes). */
+  ObjectAddressLinked: {
+    object: string;
+    address: string;
+    /** The address's type code (post, actual, legal...). */
+    addressType: string;
+    validFrom: string;
+    actor: string;
+  };
 }
 
 export type DomainEventType = keyof DomainEventCatalogue;

@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiContract } from '../../common/errors/api-contract.js';
+import { ApiAuthenticated } from '../../common/openapi/swagger.js';
+import { Auth, type AuthContext } from '../../common/security/auth-context.js';
+import { ListBodyDto } from '../objects-workflow/essence.dto.js';
+import { actorOf } from '../objects-workflow/workflow.controller.js';
+import { FileContentQueryDto, FilesGetDto, FilesSetDto, ObjectFileDto } from './attachments.dto.js';
+import { FilesService } from './files.service.js';
+import type { AttachmentContext } from './object-access.port.js';
+
+/** The routes that carry file content (base64 in JSON): their body may be as large as FILE_MAX_BYTES encoded. */
+export const FILE_UPLOAD_ROUTES = ['/api/v1/object/file', '/api/v1/object/files/set'];
+
+export function contextOf(auth: AuthContext): AttachmentContext {
+  return { actor: actorOf(auth), language: auth.language, operDate: auth.operDate };
+}
+
+/** Seed 002 "Файлы объекта", and the content of a file for browsers and curl. */
+@ApiTags('object attachments')
+@ApiContract('platform')
+@ApiAuthenticated()
+@Controller('api/v1/object')
+export class ObjectFilesController {
+  constructor(private readonly files: FilesService) {}
+
+  @Post('file')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The object’s files (no `files`, or null), or set them (see files/set)',
+    description: 'Answers the object’s files (without content) after the change.',
+  })
+  file(@Body() body: ObjectFileDto, @Auth() auth: AuthContext) {
+    return this.files.file(body.id, body.files, contextOf(auth));
+  }
+
+  @Post('files/set')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Store, replace or delete files of the object',
+    description:
+      'Keys not given are null. `size` absent or 0 deletes the file. With `data` (base64), `size` must be its decoded length and `hash`, if given, its SHA-256; content over FILE_MAX_BYTES is 413. Nothing is written when any item is refused. Answers the object’s files.',
+  })
+  set(@Body() body: FilesSetDto, @Auth() auth: AuthContext) {
+    return this.files.set(body.id, body.files, contextOf(auth));
+  }
+
+  @Post('files/get')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'One file by name, with its content as base64 in `data` (unless `fields` leaves it out)' })
+  get(@Body() body: FilesGetDto, @Auth() auth: AuthContext) {
+    return this.files.get(body.id, body.name, body.fields, contextOf(auth));
+  }
+
+  @Post('files/list')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Files of the objects the caller may see (list query; fields: object, name, path, size, date, hash, mediatype, updated)',
+  })
+  @ApiBody({ type: ListBodyDto })
+  list(@Body() body: unknown, @Auth() auth: AuthContext) {
+    return this.files.list(body, contextOf(auth));
+  }
+
+  @Get('file/content')
+  @ApiOperation({
+    summary: 'The stored content of a file, with its sniffed media type and an ETag (the SHA-256)',
+    description: '304 for a matching If-None-Match; 404 for a file that is only a link to a path.',
+  })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The content' })
+  async content(@Query() q: FileContentQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const auth = req.auth!;
+    const file = await this.files.content(q.id, q.name, contextOf(auth));
+    const etag = `"${file.hash}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    // User content: never run as a page of this origin, never re-sniffed by the browser.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const match = req.headers['if-none-match'];
+    if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}` || t.trim() === '*')) {
+      res.status(304);
+      return undefined;
+    }
+    return new StreamableFile(file.content, { type: file.mediaType, length: file.content.length });
+  }
+}

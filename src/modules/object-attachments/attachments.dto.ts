@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsTimestamp } from '../../common/validation/dates.js';
+import { IsNumericId } from '../../common/validation/numeric-id.js';
+import { FieldsDto } from '../objects-workflow/workflow.dto.js';
+
+/** Most items (files, data, coordinates, addresses) one request may carry. */
+export const MAX_ITEMS = 100;
+
+export class FileItemDto {
+  @ApiProperty({ example: '/docs/contract.pdf', description: 'The file’s name on the server, with its path: the key of the file' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  name: string;
+
+  @ApiPropertyOptional({ example: '/docs/', description: 'Only the path (on the server)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  path?: string | null;
+
+  @ApiPropertyOptional({
+    example: 1024,
+    description: 'Size in bytes. Absent or 0: the file is deleted. With `data`: must be its decoded length',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  size?: number | null;
+
+  @ApiPropertyOptional({ description: 'The file’s date and time (epoch milliseconds or ISO 8601)' })
+  @IsOptional()
+  @IsTimestamp('date')
+  date?: Date | null;
+
+  @ApiPropertyOptional({
+    description: 'The content, base64 (at most FILE_MAX_BYTES decoded). Absent: the file is a link to `name` on the server',
+  })
+  @IsOptional()
+  @IsString()
+  data?: string | null;
+
+  @ApiPropertyOptional({ description: 'SHA-256 of the content (hex); refused when it does not match. Without `data`: kept as given' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  hash?: string | null;
+}
+
+export class ObjectFileDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiPropertyOptional({ type: [FileItemDto], nullable: true, description: 'Absent or null: answers the files (get); else sets them' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => FileItemDto)
+  files?: FileItemDto[] | null;
+}
+
+export class FilesSetDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiProperty({ type: [FileItemDto] })
+  @IsArray()
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => FileItemDto)
+  files: FileItemDto[];
+}
+
+export class FilesGetDto extends FieldsDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiProperty({ example: '/docs/contract.pdf', description: 'The file’s name on the server (with its path)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  name: string;
+}
+
+export class FileContentQueryDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiProperty({ example: '/docs/contract.pdf', description: 'The file’s name on the server (with its path)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  name: string;
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../../common/database/unit-of-work.js';
+import { compileListQuery } from '../../common/list-query/list-query.compiler.js';
+import type { ColumnMap, ColumnSpec, ListQuery } from '../../common/list-query/list-query.types.js';
+
+const col = (sql: string, type: ColumnSpec['type'], extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ sql, type, ...extra });
+
+/** The fields of a file (alias `f`) that get and list answer; the content travels only through files/get and content. */
+export const FILE_COLUMNS: ColumnMap = {
+  object: col('f.object_id', 'integer'),
+  name: col('f.name', 'text'),
+  path: col('f.path', 'text'),
+  size: col('f.size', 'integer'),
+  date: col('f.date', 'timestamp'),
+  hash: col('f.hash', 'text'),
+  mediatype: col('f.media_type', 'text'),
+  updated: col('f.updated', 'timestamp'),
+};
+
+export interface FileWrite {
+  objectId: string;
+  name: string;
+  path: string | null;
+  size: number;
+  date: Date | null;
+  hash: string | null;
+  content: Buffer | null;
+  mediaType: string | null;
+  /** The session's oper_date, or null for now. */
+  at: Date | null;
+}
+
+export interface FileContent {
+  content: Buffer | null;
+  mediaType: string | null;
+  hash: string | null;
+}
+
+/** The SQL of object files, data and geolocation; every statement runs in the current unit of work (or the pool). */
+@Injectable()
+export class AttachmentsRepository {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  private get m() {
+    return this.uow.manager;
+  }
+
+  /** A list-language query over `from` (which joins the object as `o`), ANDed to the access condition. */
+  async list(
+    from: string,
+    columns: ColumnMap,
+    q: ListQuery,
+    access: { sql: string; params: unknown[] },
+  ): Promise<Record<string, unknown>[]> {
+    const compiled = compileListQuery(q, columns, { paramStart: 1 + access.params.length });
+    const sql = `SELECT ${compiled.select} FROM ${from} WHERE ${access.sql}${compiled.where ? ` AND (${compiled.where})` : ''}
+      ${compiled.orderBy ? `ORDER BY ${compiled.orderBy}` : ''} LIMIT ${compiled.limit} OFFSET ${compiled.offset}`;
+    return this.m.query<Record<string, unknown>[]>(sql, [...access.params, ...compiled.params]);
+  }
+
+  /** The object's files (no content), by name. */
+  filesOf(objectId: string): Promise<Record<string, unknown>[]> {
+    const select = Object.entries(FILE_COLUMNS)
+      .map(([k, c]) => `${c.sql} AS "${k}"`)
+      .join(', ');
+    return this.m.query(`SELECT ${select} FROM object_file f WHERE f.object_id = $1 ORDER BY f.name`, [objectId]);
+  }
+
+  /** One file; with `withData` its content as base64 (in the database: no hex round trip through JS). */
+  async file(objectId: string, name: string, withData: boolean): Promise<Record<string, unknown> | undefined> {
+    const select = Object.entries(FILE_COLUMNS).map(([k, c]) => `${c.sql} AS "${k}"`);
+    if (withData) select.push(`translate(encode(f.content, 'base64'), E'\\n', '') AS "data"`);
+    const [row] = await this.m.query<Record<string, unknown>[]>(
+      `SELECT ${select.join(', ')} FROM object_file f WHERE f.object_id = $1 AND f.name = $2`,
+      [objectId, name],
+    );
+    return row;
+  }
+
+  async fileContent(objectId: string, name: string): Promise<FileContent | undefined> {
+    const [row] = await this.m.query<FileContent[]>(
+      `SELECT content, media_type AS "mediaType", hash FROM object_file WHERE object_id = $1 AND name = $2`,
+      [objectId, name],
+    );
+    return row;
+  }
+
+  /** Inserts or replaces every attribute of the file (the seed: keys not given are null). */
+  async upsertFile(f: FileWrite): Promise<void> {
+    await this.m.query(
+      `INSERT INTO object_file (object_id, name, path, size, date, hash, content, media_type, updated)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, now()))
+       ON CONFLICT (object_id, name) DO UPDATE SET path = EXCLUDED.path, size = EXCLUDED.size, date = EXCLUDED.date,
+         hash = EXCLUDED.hash, content = EXCLUDED.content, media_type = EXCLUDED.media_type, updated = EXCLUDED.updated`,
+      [f.objectId, f.name, f.path, f.size, f.date, f.hash, f.content, f.mediaType, f.at],
+    );
+  }
+
+  /** True when there was such a file. */
+  async deleteFile(objectId: string, name: string): Promise<boolean> {
+    const [row] = await this.m.query<{ n: number }[]>(
+      `WITH gone AS (DELETE FROM object_file WHERE object_id = $1 AND name = $2 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+      [objectId, name],
+    );
+    return row.n > 0;
+  }
+}

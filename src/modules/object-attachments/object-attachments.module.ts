@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AttachmentEvents } from './attachment-events.js';
+import { ObjectFilesController } from './attachments.controller.js';
+import { AttachmentsRepository } from './attachments.repository.js';
+import { FilesService } from './files.service.js';
+import { ObjectAccessAdapter } from './object-access.adapter.js';
+import { ObjectAccessPort } from './object-access.port.js';
+
+/**
+ * Attachments of an object (seed 002 "Файлы объекта", "Данные объекта", "Геолокация объекта", "Адрес
+ * объекта"; design/workflow.md section 7). It depends on the objects kernel only through ObjectAccessPort.
+ */
+@Module({
+  controllers: [ObjectFilesController],
+  providers: [AttachmentsRepository, AttachmentEvents, FilesService, { provide: ObjectAccessPort, useClass: ObjectAccessAdapter }],
+})
+export class ObjectAttachmentsModule {}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, IDENTITY_ENV, type Signed, signedPost, signIn } from '../support/identity.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** FILE_MAX_BYTES of this suite: small, so "over the limit" is cheap to send. */
+const FILE_MAX = 64 * 1024;
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('object attachments', () => {
+  let t: TestApp;
+  let admin: Signed;
+  let ds: DataSource;
+  const post = (s: Signed, path: string, body: unknown = {}) => signedPost(t, s, path, body);
+  const users: Record<string, Signed & { password: string; username: string }> = {};
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ...IDENTITY_ENV, OUTBOX_POLL_MS: '0', FILE_MAX_BYTES: String(FILE_MAX) } });
+    ds = t.app.get(DataSource);
+    admin = await signIn(t, ADMIN);
+    for (const name of ['alice', 'bob']) {
+      const username = `${name}${Date.now()}`;
+      const password = `${username}-password`;
+      expect((await post(admin, '/sign/up', { username, password })).status).toBe(200);
+      users[name] = { ...(await signIn(t, { username, password })), username, password };
+    }
+  });
+  afterAll(() => t.close());
+
+  const newClient = async (s: Signed) => {
+    const res = await post(s, '/client/set', { code: `c${Math.random().toString(36).slice(2, 10)}`, name: { name: 'Attachments' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.id as number;
+  };
+  const outbox = (type: string, object: number) =>
+    ds.query(`SELECT payload FROM outbox WHERE type = $1 AND payload->>'object' = $2 ORDER BY id`, [type, String(object)]);
+  const content = (id: number, name: string, who = ADMIN) =>
+    t.http.get('/api/v1/object/file/content').query({ id, name }).auth(who.username, who.password);
+
+  describe('files', () => {
+    it('object/file: no files or null reads; otherwise sets; files/get answers the content, files/list the seed’s list language', async () => {
+      const id = await newClient(admin);
+      expect((await post(admin, '/object/file', { id })).body).toEqual([]);
+      expect((await post(admin, '/object/file', { id, files: null })).body).toEqual([]);
+      const set = await post(admin, '/object/file', {
+        id,
+        files: [{ name: '/img/pixel.png', path: '/img/', size: PNG.length, date: '2026-05-01T10:00:00Z', data: PNG.toString('base64') }],
+      });
+      expect(set.status, JSON.stringify(set.body)).toBe(200);
+      const file = {
+        object: id,
+        name: '/img/pixel.png',
+        path: '/img/',
+        size: PNG.length,
+        date: '2026-05-01T10:00:00.000Z',
+        hash: sha256(PNG),
+        mediatype: 'image/png',
+        updated: expect.any(String),
+      };
+      expect(set.body).toEqual([file]);
+      expect((await post(admin, '/object/file', { id })).body).toEqual([file]);
+      const got = await post(admin, '/object/files/get', { id, name: '/img/pixel.png' });
+      expect(got.body).toEqual({ ...file, data: PNG.toString('base64') });
+      expect((await post(admin, '/object/files/get', { id, name: '/img/pixel.png', fields: ['size', 'hash'] })).body).toEqual({
+        size: PNG.length,
+        hash: sha256(PNG),
+      });
+      expect((await post(admin, '/object/files/get', { id, name: '/nope' })).status).toBe(404);
+      expect((await post(admin, '/object/files/get', { id, name: '/img/pixel.png', fields: ['content'] })).status).toBe(400);
+      const list = await post(admin, '/object/files/list', { filter: { object: id }, fields: ['name', 'size'] });
+      expect(list.body).toEqual([{ name: '/img/pixel.png', size: PNG.length }]);
+      expect((await post(admin, '/object/files/list', { filter: { data: 'x' } })).status).toBe(400);
+    });
+
+    it('files/set: keys not given are null, size absent or 0 deletes, a file may be only a link to a path', async () => {
+      const id = await newClient(admin);
+      const text = Buffer.from('hello, world\n');
+      await post(admin, '/object/files/set', {
+        id,
+        files: [
+          { name: 'a.txt', path: '/tmp/', size: text.length, data: text.toString('base64'), hash: sha256(text).toUpperCase() },
+          { name: '/srv/link.pdf', size: 5000, hash: 'abc' },
+          { name: 'b.txt', size: 3, data: Buffer.from('abc').toString('base64') },
+        ],
+      });
+      const files = (await post(admin, '/object/file', { id })).body as Record<string, unknown>[];
+      expect(files.map((f) => [f.name, f.size, f.mediatype])).toEqual([
+        ['/srv/link.pdf', 5000, null],
+        ['a.txt', text.length, null],
+        ['b.txt', 3, null],
+      ]);
+      expect(files.find((f) => f.name === '/srv/link.pdf')).toMatchObject({ hash: 'abc', path: null, date: null });
+      // Set again without path: it is null now.
+      await post(admin, '/object/files/set', { id, files: [{ name: 'a.txt', size: text.length, data: text.toString('base64') }] });
+      expect((await post(admin, '/object/files/get', { id, name: 'a.txt', fields: ['path', 'hash'] })).body).toEqual({
+        path: null,
+        hash: sha256(text),
+      });
+      const after = await post(admin, '/object/files/set', {
+        id,
+        files: [{ name: 'a.txt', size: 0 }, { name: 'b.txt' }, { name: 'never-was' }],
+      });
+      expect(after.status).toBe(200);
+      expect(after.body.map((f: { name: string }) => f.name)).toEqual(['/srv/link.pdf']);
+      expect((await content(id, '/srv/link.pdf')).status).toBe(404); // a link has no stored content
+      const events = await outbox('ObjectFileChanged', id);
+      expect(events.map((e: { payload: { name: string; change: string } }) => `${e.payload.change} ${e.payload.name}`)).toEqual([
+        'set a.txt',
+        'set /srv/link.pdf',
+        'set b.txt',
+        'set a.txt',
+        'deleted a.txt',
+        'deleted b.txt',
+      ]);
+      const log = await ds.query(`SELECT text FROM event_log WHERE object_id = $1 AND category = 'object' ORDER BY id`, [id]);
+      expect(log).toHaveLength(6);
+    });
+
+    it('refuses broken base64, a wrong hash or size, content over FILE_MAX_BYTES; nothing is written', async () => {
+      const id = await newClient(admin);
+      const good = { name: 'good', size: 3, data: Buffer.from('abc').toString('base64') };
+      const cases: [Record<string, unknown>, number, string][] = [
+        [{ name: 'x', size: 3, data: 'YW!j' }, 400, 'files[1].data'],
+        [{ name: 'x', size: 3, data: 'YWJ' }, 400, 'files[1].data'], // not a length base64 has... decodes to 2 bytes
+        [{ name: 'x', size: 3, data: 'YWJj', hash: sha256(Buffer.from('abd')) }, 400, 'files[1].hash'],
+        [{ name: 'x', size: 4, data: 'YWJj' }, 400, 'files[1].size'],
+        [{ name: 'x', size: FILE_MAX + 1, data: Buffer.alloc(FILE_MAX + 1).toString('base64') }, 413, 'files[1].data'],
+        [{ name: 'x', size: -1 }, 400, 'files[1].size'],
+        [{ size: 1 }, 400, 'files[1].name'],
+      ];
+      for (const [bad, status, field] of cases) {
+        const res = await post(admin, '/object/files/set', { id, files: [good, bad] });
+        expect(res.status, JSON.stringify(bad).slice(0, 80)).toBe(status);
+        expect(JSON.stringify(res.body)).toContain(field);
+      }
+      // A body past FILE_MAX_BYTES encoded plus BODY_LIMIT never reaches the service.
+      const huge = await post(admin, '/object/files/set', { id, files: [{ name: 'x', size: 1, data: 'A'.repeat(2 * 1024 * 1024) }] });
+      expect(huge.status).toBe(413);
+      expect(await ds.query(`SELECT name FROM object_file WHERE object_id = $1`, [id])).toEqual([]);
+      expect(await outbox('ObjectFileChanged', id)).toEqual([]);
+      // Exactly FILE_MAX_BYTES is fine, with the unpadded and line-wrapped base64 clients send.
+      const max = Buffer.alloc(FILE_MAX, 7);
+      const wrapped = max.toString('base64').replace(/=+$/, '').replace(/.{76}/g, '$&\n');
+      const ok = await post(admin, '/object/files/set', { id, files: [{ name: 'max', size: FILE_MAX, data: wrapped }] });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      expect(ok.body[0]).toMatchObject({ size: FILE_MAX, hash: sha256(max) });
+    });
+
+    it('GET object/file/content: the bytes with their sniffed media type and an ETag; 304 when it matches', async () => {
+      const id = await newClient(admin);
+      await post(admin, '/object/files/set', { id, files: [{ name: '/img/pixel.png', size: PNG.length, data: PNG.toString('base64') }] });
+      const res = await content(id, '/img/pixel.png').buffer(true);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('image/png');
+      expect(res.headers['content-length']).toBe(String(PNG.length));
+      expect(res.headers.etag).toBe(`"${sha256(PNG)}"`);
+      expect(Buffer.compare(res.body as Buffer, PNG)).toBe(0);
+      const again = await content(id, '/img/pixel.png').set('If-None-Match', res.headers.etag);
+      expect(again.status).toBe(304);
+      expect((await content(id, '/img/other.png')).status).toBe(404);
+      expect((await t.http.get('/api/v1/object/file/content').query({ id, name: '/img/pixel.png' })).status).toBe(401);
+      expect((await content(id, '')).status).toBe(400);
+    });
+
+    it('follows the object’s access: a plain user cannot read or write another user’s files (404), nor list them', async () => {
+      const { alice, bob } = users;
+      const bobs = await newClient(bob);
+      const file = { name: 'secret.txt', size: 3, data: Buffer.from('abc').toString('base64') };
+      expect((await post(bob, '/object/files/set', { id: bobs, files: [file] })).status).toBe(200);
+      expect((await post(alice, '/object/file', { id: bobs })).status).toBe(404);
+      expect((await post(alice, '/object/files/get', { id: bobs, name: 'secret.txt' })).status).toBe(404);
+      expect((await post(alice, '/object/files/set', { id: bobs, files: [{ ...file, name: 'mine.txt' }] })).status).toBe(404);
+      expect((await post(alice, '/object/file', { id: bobs, files: [{ name: 'secret.txt' }] })).status).toBe(404);
+      expect((await content(bobs, 'secret.txt', alice)).status).toBe(404);
+      expect((await post(alice, '/object/files/list', { filter: { object: bobs } })).body).toEqual([]);
+      expect((await post(bob, '/object/files/list', { filter: { object: bobs }, fields: ['name'] })).body).toEqual([
+        { name: 'secret.txt' },
+      ]);
+      expect((await post(admin, '/object/files/list', { filter: { object: bobs }, fields: ['name'] })).body).toEqual([
+        { name: 'secret.txt' },
+      ]);
+      expect((await post(alice, '/object/file', { id: 999999999 })).status).toBe(404);
+      // Shown to her with `s` only: she reads, and may not write (403).
+      const aliceId = (await ds.query(`SELECT user_id FROM session WHERE code = $1`, [alice.session]))[0].user_id;
+      await ds.query(`INSERT INTO acl_object (object_id, user_id, allow) VALUES ($1, $2, 's')`, [bobs, aliceId]);
+      expect((await post(alice, '/object/files/get', { id: bobs, name: 'secret.txt', fields: ['size'] })).body).toEqual({ size: 3 });
+      expect((await post(alice, '/object/files/set', { id: bobs, files: [{ name: 'secret.txt' }] })).status).toBe(403);
+      expect(await ds.query(`SELECT name FROM object_file WHERE object_id = $1`, [bobs])).toEqual([{ name: 'secret.txt' }]);
+    });
+  });
+});
