@@ -190,4 +190,94 @@ describe('object attachments', () => {
       expect(await ds.query(`SELECT name FROM object_file WHERE object_id = $1`, [bobs])).toEqual([{ name: 'secret.txt' }]);
     });
   });
+
+  describe('data', () => {
+    it('object/data reads with no data or null, sets otherwise; data/get by type or typecode; data null deletes; data/list', async () => {
+      const id = await newClient(admin);
+      expect((await post(admin, '/object/data', { id })).body).toEqual([]);
+      expect((await post(admin, '/object/data', { id, data: null })).body).toEqual([]);
+      const set = await post(admin, '/object/data', {
+        id,
+        data: [
+          { type: 'text', code: 'note', data: 'Позвонить в понедельник' },
+          { type: 'json', code: 'settings', data: '{"theme":"dark","n":[1,2]}' },
+          { type: 'xml', code: 'card', data: '<card><name a="1">Ромашка</name><empty/></card>' },
+        ],
+      });
+      expect(set.status, JSON.stringify(set.body)).toBe(200);
+      expect(set.body.map((d: { typecode: string; code: string }) => `${d.typecode}:${d.code}`)).toEqual([
+        'text:note',
+        'json:settings',
+        'xml:card',
+      ]);
+      const types = await ds.query<{ id: string; code: string }[]>(`SELECT id, code FROM object_data_type`);
+      const json = Number(types.find((x) => x.code === 'json')!.id);
+      expect((await post(admin, '/object/data/get', { id, typecode: 'json', code: 'settings' })).body).toEqual({
+        object: id,
+        type: json,
+        typecode: 'json',
+        code: 'settings',
+        data: '{"theme":"dark","n":[1,2]}',
+        updated: expect.any(String),
+      });
+      expect((await post(admin, '/object/data/get', { id, type: json, code: 'settings', fields: ['data'] })).body).toEqual({
+        data: '{"theme":"dark","n":[1,2]}',
+      });
+      expect((await post(admin, '/object/data/get', { id, code: 'settings' })).status).toBe(400);
+      expect((await post(admin, '/object/data/get', { id, typecode: 'text', code: 'settings' })).status).toBe(404);
+      expect((await post(admin, '/object/data/get', { id, typecode: 'yaml', code: 'settings' })).status).toBe(400);
+      // Upsert, and data absent or null deletes.
+      await post(admin, '/object/data/set', { id, data: [{ type: 'text', code: 'note', data: 'Готово' }] });
+      expect((await post(admin, '/object/data/get', { id, typecode: 'text', code: 'note', fields: ['data'] })).body).toEqual({
+        data: 'Готово',
+      });
+      const after = await post(admin, '/object/data/set', {
+        id,
+        data: [
+          { type: 'text', code: 'note', data: null },
+          { type: 'xml', code: 'card' },
+        ],
+      });
+      expect(after.body.map((d: { code: string }) => d.code)).toEqual(['settings']);
+      const list = await post(admin, '/object/data/list', { filter: { object: id }, fields: ['typecode', 'code'] });
+      expect(list.body).toEqual([{ typecode: 'json', code: 'settings' }]);
+      const events = await outbox('ObjectDataChanged', id);
+      expect(events.map((e: { payload: { change: string; code: string } }) => `${e.payload.change} ${e.payload.code}`)).toEqual([
+        'set note',
+        'set settings',
+        'set card',
+        'set note',
+        'deleted note',
+        'deleted card',
+      ]);
+    });
+
+    it('refuses non-JSON json, malformed xml, an unknown type; nothing is written; another user’s data is 404', async () => {
+      const id = await newClient(admin);
+      const good = { type: 'text', code: 'ok', data: 'fine' };
+      for (const [bad, field] of [
+        [{ type: 'json', code: 'j', data: '{"a":' }, 'data[1].data'],
+        [{ type: 'json', code: 'j', data: "{'a': 1}" }, 'data[1].data'],
+        [{ type: 'xml', code: 'x', data: '<a><b></a>' }, 'data[1].data'],
+        [{ type: 'xml', code: 'x', data: 'just text' }, 'data[1].data'],
+        [{ type: 'yaml', code: 'y', data: 'a: 1' }, 'data[1].type'],
+        [{ type: 'text', data: 'no code' }, 'data[1].code'],
+      ] as const) {
+        const res = await post(admin, '/object/data/set', { id, data: [good, bad] });
+        expect(res.status, JSON.stringify(bad)).toBe(400);
+        expect(JSON.stringify(res.body)).toContain(field);
+      }
+      expect(await ds.query(`SELECT code FROM object_data WHERE object_id = $1`, [id])).toEqual([]);
+      const { alice, bob } = users;
+      const bobs = await newClient(bob);
+      expect((await post(bob, '/object/data/set', { id: bobs, data: [good] })).status).toBe(200);
+      expect((await post(alice, '/object/data', { id: bobs })).status).toBe(404);
+      expect((await post(alice, '/object/data/get', { id: bobs, typecode: 'text', code: 'ok' })).status).toBe(404);
+      expect((await post(alice, '/object/data/set', { id: bobs, data: [{ ...good, data: 'hers' }] })).status).toBe(404);
+      expect((await post(alice, '/object/data/list', { filter: { object: bobs } })).body).toEqual([]);
+      expect((await post(bob, '/object/data/get', { id: bobs, typecode: 'text', code: 'ok', fields: ['data'] })).body).toEqual({
+        data: 'fine',
+      });
+    });
+  });
 });

@@ -6,7 +6,8 @@ import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { Auth, type AuthContext } from '../../common/security/auth-context.js';
 import { ListBodyDto } from '../objects-workflow/essence.dto.js';
 import { actorOf } from '../objects-workflow/workflow.controller.js';
-import { FileContentQueryDto, FilesGetDto, FilesSetDto, ObjectFileDto } from './attachments.dto.js';
+import { DataGetDto, DataSetDto, FileContentQueryDto, FilesGetDto, FilesSetDto, ObjectDataDto, ObjectFileDto } from './attachments.dto.js';
+import { DataService } from './data.service.js';
 import { FilesService } from './files.service.js';
 import type { AttachmentContext } from './object-access.port.js';
 
@@ -85,5 +86,47 @@ export class ObjectFilesController {
       return undefined;
     }
     return new StreamableFile(file.content, { type: file.mediaType, length: file.content.length });
+  }
+}
+
+/** Seed 002 "Данные объекта". */
+@ApiTags('object attachments')
+@ApiContract('platform')
+@ApiAuthenticated()
+@Controller('api/v1/object')
+export class ObjectDataController {
+  constructor(private readonly data: DataService) {}
+
+  @Post('data')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The object’s data (no `data`, or null), or set it (see data/set)' })
+  objectData(@Body() body: ObjectDataDto, @Auth() auth: AuthContext) {
+    return this.data.data(body.id, body.data, contextOf(auth));
+  }
+
+  @Post('data/set')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Store, replace or delete data of the object by (type, code)',
+    description:
+      '`data` absent or null deletes. `json` must parse and `xml` must be well-formed (400, nothing written). Answers the object’s data.',
+  })
+  set(@Body() body: DataSetDto, @Auth() auth: AuthContext) {
+    return this.data.set(body.id, body.data, contextOf(auth));
+  }
+
+  @Post('data/get')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'One item of the object’s data by type (id) or typecode, and code' })
+  get(@Body() body: DataGetDto, @Auth() auth: AuthContext) {
+    return this.data.get(body, contextOf(auth));
+  }
+
+  @Post('data/list')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Data of the objects the caller may see (list query; fields: object, type, typecode, code, data, updated)' })
+  @ApiBody({ type: ListBodyDto })
+  list(@Body() body: unknown, @Auth() auth: AuthContext) {
+    return this.data.list(body, contextOf(auth));
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsTimestamp } from '../../common/validation/dates.js';
 import { IsNumericId } from '../../common/validation/numeric-id.js';
 import { FieldsDto } from '../objects-workflow/workflow.dto.js';
@@ -99,4 +99,76 @@ export class FileContentQueryDto {
   @MinLength(1)
   @MaxLength(1000)
   name: string;
+}
+
+export const DATA_TYPES = ['text', 'json', 'xml'] as const;
+
+export class DataItemDto {
+  @ApiProperty({ enum: DATA_TYPES, description: 'The kind of data: json must parse, xml must be well-formed' })
+  @IsIn(DATA_TYPES)
+  type: (typeof DATA_TYPES)[number];
+
+  @ApiProperty({ example: 'settings', description: 'The data’s code (unique per object and type)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  code: string;
+
+  @ApiPropertyOptional({ nullable: true, description: 'The data (a string). Absent or null: deleted' })
+  @IsOptional()
+  @IsString()
+  data?: string | null;
+}
+
+export class ObjectDataDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiPropertyOptional({
+    type: [DataItemDto],
+    nullable: true,
+    description: 'Absent or null: answers the object’s data (get); else sets it',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => DataItemDto)
+  data?: DataItemDto[] | null;
+}
+
+export class DataSetDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiProperty({ type: [DataItemDto] })
+  @IsArray()
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => DataItemDto)
+  data: DataItemDto[];
+}
+
+export class DataGetDto extends FieldsDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiPropertyOptional({ example: 2, description: 'The data type’s id (or give typecode)' })
+  @IsOptional()
+  @IsNumericId('type')
+  type?: string;
+
+  @ApiPropertyOptional({ enum: DATA_TYPES, description: 'The data type’s code (or give type)' })
+  @IsOptional()
+  @IsIn(DATA_TYPES)
+  typecode?: string;
+
+  @ApiProperty({ example: 'settings' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  code: string;
 }

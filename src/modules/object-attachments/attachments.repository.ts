@@ -17,6 +17,21 @@ export const FILE_COLUMNS: ColumnMap = {
   updated: col('f.updated', 'timestamp'),
 };
 
+/** The fields of object data (alias `x`). */
+export const DATA_COLUMNS: ColumnMap = {
+  object: col('x.object_id', 'integer'),
+  type: col('x.type_id', 'integer'),
+  typecode: col('(SELECT t.code FROM object_data_type t WHERE t.id = x.type_id)', 'text'),
+  code: col('x.code', 'text'),
+  data: col('x.data', 'text'),
+  updated: col('x.updated', 'timestamp'),
+};
+
+const selectOf = (columns: ColumnMap) =>
+  Object.entries(columns)
+    .map(([k, c]) => `${c.sql} AS "${k}"`)
+    .join(', ');
+
 export interface FileWrite {
   objectId: string;
   name: string;
@@ -94,6 +109,45 @@ export class AttachmentsRepository {
          hash = EXCLUDED.hash, content = EXCLUDED.content, media_type = EXCLUDED.media_type, updated = EXCLUDED.updated`,
       [f.objectId, f.name, f.path, f.size, f.date, f.hash, f.content, f.mediaType, f.at],
     );
+  }
+
+  async dataType(ref: { id?: string; code?: string }): Promise<{ id: string; code: string } | undefined> {
+    const [row] = await this.m.query<{ id: string; code: string }[]>(
+      `SELECT id, code FROM object_data_type WHERE ${ref.id ? 'id = $1' : 'code = $1'}`,
+      [ref.id ?? ref.code],
+    );
+    return row;
+  }
+
+  /** The object's data, by type and code. */
+  dataOf(objectId: string): Promise<Record<string, unknown>[]> {
+    return this.m.query(`SELECT ${selectOf(DATA_COLUMNS)} FROM object_data x WHERE x.object_id = $1 ORDER BY x.type_id, x.code`, [
+      objectId,
+    ]);
+  }
+
+  async dataItem(objectId: string, typeId: string, code: string): Promise<Record<string, unknown> | undefined> {
+    const [row] = await this.m.query<Record<string, unknown>[]>(
+      `SELECT ${selectOf(DATA_COLUMNS)} FROM object_data x WHERE x.object_id = $1 AND x.type_id = $2 AND x.code = $3`,
+      [objectId, typeId, code],
+    );
+    return row;
+  }
+
+  async upsertData(objectId: string, typeId: string, code: string, data: string, at: Date | null): Promise<void> {
+    await this.m.query(
+      `INSERT INTO object_data (object_id, type_id, code, data, updated) VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()))
+       ON CONFLICT (object_id, type_id, code) DO UPDATE SET data = EXCLUDED.data, updated = EXCLUDED.updated`,
+      [objectId, typeId, code, data, at],
+    );
+  }
+
+  async deleteData(objectId: string, typeId: string, code: string): Promise<boolean> {
+    const [row] = await this.m.query<{ n: number }[]>(
+      `WITH gone AS (DELETE FROM object_data WHERE object_id = $1 AND type_id = $2 AND code = $3 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+      [objectId, typeId, code],
+    );
+    return row.n > 0;
   }
 
   /** True when there was such a file. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttachmentEvents } from './attachment-events.js';
-import { ObjectFilesController } from './attachments.controller.js';
+import { ObjectDataController, ObjectFilesController } from './attachments.controller.js';
+import { DataService } from './data.service.js';
 import { AttachmentsRepository } from './attachments.repository.js';
 import { FilesService } from './files.service.js';
 import { ObjectAccessAdapter } from './object-access.adapter.js';
@@ -11,7 +12,13 @@ import { ObjectAccessPort } from './object-access.port.js';
  * объекта"; design/workflow.md section 7). It depends on the objects kernel only through ObjectAccessPort.
  */
 @Module({
-  controllers: [ObjectFilesController],
-  providers: [AttachmentsRepository, AttachmentEvents, FilesService, { provide: ObjectAccessPort, useClass: ObjectAccessAdapter }],
+  controllers: [ObjectFilesController, ObjectDataController],
+  providers: [
+    AttachmentsRepository,
+    AttachmentEvents,
+    FilesService,
+    DataService,
+    { provide: ObjectAccessPort, useClass: ObjectAccessAdapter },
+  ],
 })
 export class ObjectAttachmentsModule {}
