@@ -280,4 +280,112 @@ describe('object attachments', () => {
       });
     });
   });
+
+  describe('geolocation', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    const pick = (rows: Record<string, unknown>[]) => rows.map((r) => `${String(r.code)}:${String(r.label)}`);
+
+    it('set appends to the history; get answers the latest per code as of the session’s oper_date; list is the history', async () => {
+      const id = await newClient(admin);
+      expect((await post(admin, '/object/geolocation', { id })).body).toEqual([]);
+      const first = await post(admin, '/object/geolocation', { id, coordinates: [{ latitude: 55.75, longitude: 37.61, label: 'A' }] });
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.body).toEqual([
+        {
+          id: expect.any(Number),
+          object: id,
+          code: 'default',
+          latitude: 55.75,
+          longitude: 37.61,
+          accuracy: null,
+          label: 'A',
+          description: null,
+          date: expect.any(String),
+        },
+      ]);
+      await post(admin, '/object/geolocation/set', {
+        id,
+        coordinates: [
+          { latitude: -33.86, longitude: 151.2, accuracy: 58, label: 'B', description: 'Sydney' },
+          { code: 'home', latitude: 90, longitude: -180, label: 'C' },
+        ],
+      });
+      expect(pick((await post(admin, '/object/geolocation/get', { id })).body)).toEqual(['default:B', 'home:C']);
+      expect((await post(admin, '/object/geolocation', { id, coordinates: null })).body).toHaveLength(2);
+      expect((await post(admin, '/object/geolocation/get', { id, fields: ['code', 'latitude'] })).body).toEqual([
+        { code: 'default', latitude: -33.86 },
+        { code: 'home', latitude: 90 },
+      ]);
+
+      // Another session of the administrator works as of yesterday: nothing was there yet; what it adds is dated then.
+      const past = await signIn(t, ADMIN);
+      const yesterday = new Date(Date.now() - DAY);
+      expect((await post(past, '/session/set/oper_date', { oper_date: yesterday.toISOString() })).status).toBe(200);
+      expect((await post(past, '/object/geolocation/get', { id })).body).toEqual([]);
+      const dated = await post(past, '/object/geolocation/set', { id, coordinates: [{ latitude: 1, longitude: 2, label: 'D' }] });
+      expect(dated.body[0].date).toBe(yesterday.toISOString());
+      expect(pick((await post(past, '/object/geolocation/get', { id })).body)).toEqual(['default:D']);
+      expect(pick((await post(admin, '/object/geolocation/get', { id })).body)).toEqual(['default:B', 'home:C']);
+      await post(past, '/session/set/oper_date', { oper_date: new Date(Date.now() - 2 * DAY).toISOString() });
+      expect((await post(past, '/object/geolocation/get', { id })).body).toEqual([]);
+      await post(past, '/session/set/oper_date', { oper_date: null });
+      expect(pick((await post(past, '/object/geolocation/get', { id })).body)).toEqual(['default:B', 'home:C']);
+
+      const history = await post(admin, '/object/geolocation/list', { filter: { object: id, code: 'default' } });
+      expect(history.body.map((r: { label: string }) => r.label)).toEqual(['D', 'A', 'B']);
+      const seedExample = await post(admin, '/object/geolocation/list', { filter: { object: 2, code: 'default' } });
+      expect(seedExample.status).toBe(200);
+      expect(Array.isArray(seedExample.body)).toBe(true);
+      expect(
+        (
+          await post(admin, '/object/geolocation/list', {
+            search: [{ field: 'latitude', compare: 'GEQ', value: '55' }],
+            filter: { object: id },
+          })
+        ).body,
+      ).toHaveLength(2);
+      expect(await outbox('ObjectGeolocationAdded', id)).toHaveLength(4);
+    });
+
+    it('refuses coordinates out of range or missing (nothing written); another user’s points are 404', async () => {
+      const id = await newClient(admin);
+      const good = { latitude: 10, longitude: 10 };
+      for (const [bad, field] of [
+        [{ latitude: 90.0001, longitude: 0 }, 'coordinates[1].latitude'],
+        [{ latitude: -91, longitude: 0 }, 'coordinates[1].latitude'],
+        [{ latitude: 0, longitude: 180.5 }, 'coordinates[1].longitude'],
+        [{ latitude: 0, longitude: -181 }, 'coordinates[1].longitude'],
+        [{ longitude: 0 }, 'coordinates[1].latitude'],
+        [{ latitude: '1', longitude: 0 }, 'coordinates[1].latitude'],
+        [{ latitude: 0, longitude: 0, code: '' }, 'coordinates[1].code'],
+        [{ latitude: 0, longitude: 0, label: 'x'.repeat(201) }, 'coordinates[1].label'],
+      ] as const) {
+        const res = await post(admin, '/object/geolocation/set', { id, coordinates: [good, bad] });
+        expect(res.status, JSON.stringify(bad)).toBe(400);
+        expect(JSON.stringify(res.body)).toContain(field);
+      }
+      expect((await post(admin, '/object/geolocation/set', { id })).status).toBe(400);
+      expect(await ds.query(`SELECT 1 FROM object_geolocation WHERE object_id = $1`, [id])).toEqual([]);
+      const { alice, bob } = users;
+      const bobs = await newClient(bob);
+      expect((await post(bob, '/object/geolocation/set', { id: bobs, coordinates: [good] })).status).toBe(200);
+      expect((await post(alice, '/object/geolocation/get', { id: bobs })).status).toBe(404);
+      expect((await post(alice, '/object/geolocation', { id: bobs, coordinates: [good] })).status).toBe(404);
+      expect((await post(alice, '/object/geolocation/list', { filter: { object: bobs } })).body).toEqual([]);
+      expect((await post(bob, '/object/geolocation/get', { id: bobs, fields: ['latitude'] })).body).toEqual([{ latitude: 10 }]);
+    });
+  });
+
+  it('dropping an object removes its files, data and points', async () => {
+    const id = await newClient(admin);
+    await post(admin, '/object/files/set', { id, files: [{ name: 'f', size: 1, data: 'AA==' }] });
+    await post(admin, '/object/data/set', { id, data: [{ type: 'text', code: 'n', data: 'x' }] });
+    await post(admin, '/object/geolocation/set', { id, coordinates: [{ latitude: 1, longitude: 1 }] });
+    for (const action of ['delete', 'drop']) expect((await post(admin, '/action/run', { id, action })).status).toBe(200);
+    for (const table of ['object_file', 'object_data', 'object_geolocation']) {
+      expect(await ds.query(`SELECT 1 FROM ${table} WHERE object_id = $1`, [id])).toEqual([]);
+    }
+    expect((await post(admin, '/object/file', { id })).status).toBe(404);
+    expect((await post(admin, '/object/geolocation/get', { id })).status).toBe(404);
+  });
 });

@@ -6,7 +6,19 @@ import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { Auth, type AuthContext } from '../../common/security/auth-context.js';
 import { ListBodyDto } from '../objects-workflow/essence.dto.js';
 import { actorOf } from '../objects-workflow/workflow.controller.js';
-import { DataGetDto, DataSetDto, FileContentQueryDto, FilesGetDto, FilesSetDto, ObjectDataDto, ObjectFileDto } from './attachments.dto.js';
+import {
+  DataGetDto,
+  DataSetDto,
+  FileContentQueryDto,
+  FilesGetDto,
+  FilesSetDto,
+  GeolocationSetDto,
+  ObjectDataDto,
+  ObjectFileDto,
+  ObjectGeolocationDto,
+} from './attachments.dto.js';
+import { GeolocationService } from './geolocation.service.js';
+import { IdFieldsDto } from '../objects-workflow/workflow.dto.js';
 import { DataService } from './data.service.js';
 import { FilesService } from './files.service.js';
 import type { AttachmentContext } from './object-access.port.js';
@@ -128,5 +140,51 @@ export class ObjectDataController {
   @ApiBody({ type: ListBodyDto })
   list(@Body() body: unknown, @Auth() auth: AuthContext) {
     return this.data.list(body, contextOf(auth));
+  }
+}
+
+/** Seed 002 "Геолокация объекта". */
+@ApiTags('object attachments')
+@ApiContract('platform')
+@ApiAuthenticated()
+@Controller('api/v1/object')
+export class ObjectGeolocationController {
+  constructor(private readonly geo: GeolocationService) {}
+
+  @Post('geolocation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The latest points (no `coordinates`, or null), or add points (see geolocation/set)' })
+  geolocation(@Body() body: ObjectGeolocationDto, @Auth() auth: AuthContext) {
+    return this.geo.geolocation(body.id, body.coordinates, contextOf(auth));
+  }
+
+  @Post('geolocation/set')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Add points to the object’s geolocation history',
+    description:
+      'Dated with the session’s oper_date, or now. code defaults to `default`; latitude -90..90, longitude -180..180. Answers the points added.',
+  })
+  set(@Body() body: GeolocationSetDto, @Auth() auth: AuthContext) {
+    return this.geo.set(body.id, body.coordinates, contextOf(auth));
+  }
+
+  @Post('geolocation/get')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Per code, the latest point at or before the session’s oper_date (or now)' })
+  get(@Body() body: IdFieldsDto, @Auth() auth: AuthContext) {
+    return this.geo.get(body.id, body.fields, contextOf(auth));
+  }
+
+  @Post('geolocation/list')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The geolocation history of the objects the caller may see (list query)',
+    description:
+      'Fields: id, object, code, latitude, longitude, accuracy, label, description, date. Seed example: `{"filter": {"object": 2, "code": "default"}}`.',
+  })
+  @ApiBody({ type: ListBodyDto })
+  list(@Body() body: unknown, @Auth() auth: AuthContext) {
+    return this.geo.list(body, contextOf(auth));
   }
 }

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsTimestamp } from '../../common/validation/dates.js';
 import { IsNumericId } from '../../common/validation/numeric-id.js';
 import { FieldsDto } from '../objects-workflow/workflow.dto.js';
@@ -171,4 +184,75 @@ export class DataGetDto extends FieldsDto {
   @MinLength(1)
   @MaxLength(100)
   code: string;
+}
+
+export class CoordinateDto {
+  @ApiPropertyOptional({ example: 'default', default: 'default', description: 'Code of the series (several per object)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(30)
+  code?: string | null;
+
+  @ApiProperty({ example: 55.7558, minimum: -90, maximum: 90 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  latitude: number;
+
+  @ApiProperty({ example: 37.6173, minimum: -180, maximum: 180 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  longitude: number;
+
+  @ApiPropertyOptional({ example: 150, description: 'Accuracy (height above sea level)' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-1e9)
+  @Max(1e9)
+  accuracy?: number | null;
+
+  @ApiPropertyOptional({ example: 'Офис' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  label?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+}
+
+export class ObjectGeolocationDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiPropertyOptional({
+    type: [CoordinateDto],
+    nullable: true,
+    description: 'Absent or null: answers the latest points (get); else adds them',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => CoordinateDto)
+  coordinates?: CoordinateDto[] | null;
+}
+
+export class GeolocationSetDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiProperty({ type: [CoordinateDto] })
+  @IsArray()
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => CoordinateDto)
+  coordinates: CoordinateDto[];
 }

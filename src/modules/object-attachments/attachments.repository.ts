@@ -27,6 +27,28 @@ export const DATA_COLUMNS: ColumnMap = {
   updated: col('x.updated', 'timestamp'),
 };
 
+/** The fields of a geolocation point (alias `g`). */
+export const GEOLOCATION_COLUMNS: ColumnMap = {
+  id: col('g.id', 'integer'),
+  object: col('g.object_id', 'integer'),
+  code: col('g.code', 'text'),
+  latitude: col('g.latitude', 'numeric'),
+  longitude: col('g.longitude', 'numeric'),
+  accuracy: col('g.accuracy', 'numeric'),
+  label: col('g.label', 'text'),
+  description: col('g.description', 'text'),
+  date: col('g.date', 'timestamp'),
+};
+
+export interface PointWrite {
+  code: string;
+  latitude: number;
+  longitude: number;
+  accuracy: number | null;
+  label: string | null;
+  description: string | null;
+}
+
 const selectOf = (columns: ColumnMap) =>
   Object.entries(columns)
     .map(([k, c]) => `${c.sql} AS "${k}"`)
@@ -148,6 +170,43 @@ export class AttachmentsRepository {
       [objectId, typeId, code],
     );
     return row.n > 0;
+  }
+
+  /**
+   * Appends points dated `at` (the session's oper_date) or, without one, each at the clock's instant, so the
+   * points of one request keep their order. Answers the points as stored.
+   */
+  async addPoints(objectId: string, points: PointWrite[], at: Date | null): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (const p of points) {
+      const [row] = await this.m.query<Record<string, unknown>[]>(
+        `INSERT INTO object_geolocation AS g (object_id, code, latitude, longitude, accuracy, label, description, date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8::timestamptz, clock_timestamp())) RETURNING ${selectOf(GEOLOCATION_COLUMNS)}`,
+        [objectId, p.code, p.latitude, p.longitude, p.accuracy, p.label, p.description, at],
+      );
+      out.push(row);
+    }
+    return out;
+  }
+
+  /**
+   * The latest point of each code at or before `asOf` (null: now). A loose index scan: the codes one index
+   * probe each, then the newest point of each code one probe each, so a long history costs nothing extra.
+   */
+  latestPoints(objectId: string, asOf: Date | null): Promise<Record<string, unknown>[]> {
+    return this.m.query(
+      `WITH RECURSIVE codes AS (
+         (SELECT code FROM object_geolocation WHERE object_id = $1 ORDER BY code LIMIT 1)
+         UNION ALL
+         SELECT (SELECT n.code FROM object_geolocation n WHERE n.object_id = $1 AND n.code > codes.code ORDER BY n.code LIMIT 1)
+           FROM codes WHERE codes.code IS NOT NULL)
+       SELECT p.* FROM codes CROSS JOIN LATERAL (
+         SELECT ${selectOf(GEOLOCATION_COLUMNS)} FROM object_geolocation g
+          WHERE g.object_id = $1 AND g.code = codes.code AND g.date <= coalesce($2::timestamptz, now())
+          ORDER BY g.date DESC, g.id DESC LIMIT 1) p
+       ORDER BY p.code`,
+      [objectId, asOf],
+    );
   }
 
   /** True when there was such a file. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AttachmentEvents } from './attachment-events.js';
-import { ObjectDataController, ObjectFilesController } from './attachments.controller.js';
+import { ObjectDataController, ObjectFilesController, ObjectGeolocationController } from './attachments.controller.js';
+import { GeolocationService } from './geolocation.service.js';
 import { DataService } from './data.service.js';
 import { AttachmentsRepository } from './attachments.repository.js';
 import { FilesService } from './files.service.js';
@@ -12,12 +13,13 @@ import { ObjectAccessPort } from './object-access.port.js';
  * объекта"; design/workflow.md section 7). It depends on the objects kernel only through ObjectAccessPort.
  */
 @Module({
-  controllers: [ObjectFilesController, ObjectDataController],
+  controllers: [ObjectFilesController, ObjectDataController, ObjectGeolocationController],
   providers: [
     AttachmentsRepository,
     AttachmentEvents,
     FilesService,
     DataService,
+    GeolocationService,
     { provide: ObjectAccessPort, useClass: ObjectAccessAdapter },
   ],
 })
