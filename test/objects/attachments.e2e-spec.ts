@@ -376,6 +376,19 @@ describe('object attachments', () => {
     });
   });
 
+  it('files and data written under an oper_date are dated with it', async () => {
+    const id = await newClient(admin);
+    const past = await signIn(t, ADMIN);
+    const then = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000);
+    await post(past, '/session/set/oper_date', { oper_date: then.toISOString() });
+    const file = await post(past, '/object/files/set', { id, files: [{ name: 'f', size: 1, data: 'AA==' }] });
+    expect(file.body[0].updated).toBe(then.toISOString());
+    const data = await post(past, '/object/data/set', { id, data: [{ type: 'text', code: 'n', data: 'x' }] });
+    expect(data.body[0].updated).toBe(then.toISOString());
+    const now = await post(admin, '/object/data/set', { id, data: [{ type: 'text', code: 'n', data: 'y' }] });
+    expect(new Date(now.body[0].updated as string).getTime()).toBeGreaterThan(then.getTime());
+  });
+
   it('dropping an object removes its files, data and points', async () => {
     const id = await newClient(admin);
     await post(admin, '/object/files/set', { id, files: [{ name: 'f', size: 1, data: 'AA==' }] });
