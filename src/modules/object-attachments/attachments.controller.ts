@@ -3,9 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nes
 import type { Request, Response } from 'express';
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
-import { Auth, type AuthContext } from '../../common/security/auth-context.js';
 import { ListBodyDto } from '../objects-workflow/essence.dto.js';
-import { actorOf } from '../objects-workflow/workflow.controller.js';
+import { Context, type RequestContext } from '../objects-workflow/request-context.js';
 import {
   DataGetDto,
   DataSetDto,
@@ -21,14 +20,9 @@ import { GeolocationService } from './geolocation.service.js';
 import { IdFieldsDto } from '../objects-workflow/workflow.dto.js';
 import { DataService } from './data.service.js';
 import { FilesService } from './files.service.js';
-import type { AttachmentContext } from './object-access.port.js';
 
 /** The routes that carry file content (base64 in JSON): their body may be as large as FILE_MAX_BYTES encoded. */
 export const FILE_UPLOAD_ROUTES = ['/api/v1/object/file', '/api/v1/object/files/set'];
-
-export function contextOf(auth: AuthContext): AttachmentContext {
-  return { actor: actorOf(auth), language: auth.language, operDate: auth.operDate };
-}
 
 /** Seed 002 "Файлы объекта", and the content of a file for browsers and curl. */
 @ApiTags('object attachments')
@@ -44,8 +38,8 @@ export class ObjectFilesController {
     summary: 'The object’s files (no `files`, or null), or set them (see files/set)',
     description: 'Answers the object’s files (without content) after the change.',
   })
-  file(@Body() body: ObjectFileDto, @Auth() auth: AuthContext) {
-    return this.files.file(body.id, body.files, contextOf(auth));
+  file(@Body() body: ObjectFileDto, @Context() ctx: RequestContext) {
+    return this.files.file(body.id, body.files, ctx);
   }
 
   @Post('files/set')
@@ -55,15 +49,15 @@ export class ObjectFilesController {
     description:
       'Keys not given are null. `size` absent or 0 deletes the file. With `data` (base64), `size` must be its decoded length and `hash`, if given, its SHA-256; content over FILE_MAX_BYTES is 413. Nothing is written when any item is refused. Answers the object’s files.',
   })
-  set(@Body() body: FilesSetDto, @Auth() auth: AuthContext) {
-    return this.files.set(body.id, body.files, contextOf(auth));
+  set(@Body() body: FilesSetDto, @Context() ctx: RequestContext) {
+    return this.files.set(body.id, body.files, ctx);
   }
 
   @Post('files/get')
   @HttpCode(200)
   @ApiOperation({ summary: 'One file by name, with its content as base64 in `data` (unless `fields` leaves it out)' })
-  get(@Body() body: FilesGetDto, @Auth() auth: AuthContext) {
-    return this.files.get(body.id, body.name, body.fields, contextOf(auth));
+  get(@Body() body: FilesGetDto, @Context() ctx: RequestContext) {
+    return this.files.get(body.id, body.name, body.fields, ctx);
   }
 
   @Post('files/list')
@@ -72,8 +66,8 @@ export class ObjectFilesController {
     summary: 'Files of the objects the caller may see (list query; fields: object, name, path, size, date, hash, mediatype, updated)',
   })
   @ApiBody({ type: ListBodyDto })
-  list(@Body() body: unknown, @Auth() auth: AuthContext) {
-    return this.files.list(body, contextOf(auth));
+  list(@Body() body: unknown, @Context() ctx: RequestContext) {
+    return this.files.list(body, ctx);
   }
 
   @Get('file/content')
@@ -83,9 +77,13 @@ export class ObjectFilesController {
   })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The content' })
-  async content(@Query() q: FileContentQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const auth = req.auth!;
-    const file = await this.files.content(q.id, q.name, contextOf(auth));
+  async content(
+    @Query() q: FileContentQueryDto,
+    @Context() ctx: RequestContext,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const file = await this.files.content(q.id, q.name, ctx);
     const etag = `"${file.hash}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'private, no-cache');
@@ -112,8 +110,8 @@ export class ObjectDataController {
   @Post('data')
   @HttpCode(200)
   @ApiOperation({ summary: 'The object’s data (no `data`, or null), or set it (see data/set)' })
-  objectData(@Body() body: ObjectDataDto, @Auth() auth: AuthContext) {
-    return this.data.data(body.id, body.data, contextOf(auth));
+  objectData(@Body() body: ObjectDataDto, @Context() ctx: RequestContext) {
+    return this.data.data(body.id, body.data, ctx);
   }
 
   @Post('data/set')
@@ -123,23 +121,23 @@ export class ObjectDataController {
     description:
       '`data` absent or null deletes. `json` must parse and `xml` must be well-formed (400, nothing written). Answers the object’s data.',
   })
-  set(@Body() body: DataSetDto, @Auth() auth: AuthContext) {
-    return this.data.set(body.id, body.data, contextOf(auth));
+  set(@Body() body: DataSetDto, @Context() ctx: RequestContext) {
+    return this.data.set(body.id, body.data, ctx);
   }
 
   @Post('data/get')
   @HttpCode(200)
   @ApiOperation({ summary: 'One item of the object’s data by type (id) or typecode, and code' })
-  get(@Body() body: DataGetDto, @Auth() auth: AuthContext) {
-    return this.data.get(body, contextOf(auth));
+  get(@Body() body: DataGetDto, @Context() ctx: RequestContext) {
+    return this.data.get(body, ctx);
   }
 
   @Post('data/list')
   @HttpCode(200)
   @ApiOperation({ summary: 'Data of the objects the caller may see (list query; fields: object, type, typecode, code, data, updated)' })
   @ApiBody({ type: ListBodyDto })
-  list(@Body() body: unknown, @Auth() auth: AuthContext) {
-    return this.data.list(body, contextOf(auth));
+  list(@Body() body: unknown, @Context() ctx: RequestContext) {
+    return this.data.list(body, ctx);
   }
 }
 
@@ -154,8 +152,8 @@ export class ObjectGeolocationController {
   @Post('geolocation')
   @HttpCode(200)
   @ApiOperation({ summary: 'The latest points (no `coordinates`, or null), or add points (see geolocation/set)' })
-  geolocation(@Body() body: ObjectGeolocationDto, @Auth() auth: AuthContext) {
-    return this.geo.geolocation(body.id, body.coordinates, contextOf(auth));
+  geolocation(@Body() body: ObjectGeolocationDto, @Context() ctx: RequestContext) {
+    return this.geo.geolocation(body.id, body.coordinates, ctx);
   }
 
   @Post('geolocation/set')
@@ -165,15 +163,15 @@ export class ObjectGeolocationController {
     description:
       'Dated with the session’s oper_date, or now. code defaults to `default`; latitude -90..90, longitude -180..180. Answers the points added.',
   })
-  set(@Body() body: GeolocationSetDto, @Auth() auth: AuthContext) {
-    return this.geo.set(body.id, body.coordinates, contextOf(auth));
+  set(@Body() body: GeolocationSetDto, @Context() ctx: RequestContext) {
+    return this.geo.set(body.id, body.coordinates, ctx);
   }
 
   @Post('geolocation/get')
   @HttpCode(200)
   @ApiOperation({ summary: 'Per code, the latest point at or before the session’s oper_date (or now)' })
-  get(@Body() body: IdFieldsDto, @Auth() auth: AuthContext) {
-    return this.geo.get(body.id, body.fields, contextOf(auth));
+  get(@Body() body: IdFieldsDto, @Context() ctx: RequestContext) {
+    return this.geo.get(body.id, body.fields, ctx);
   }
 
   @Post('geolocation/list')
@@ -184,7 +182,7 @@ export class ObjectGeolocationController {
       'Fields: id, object, code, latitude, longitude, accuracy, label, description, date. Seed example: `{"filter": {"object": 2, "code": "default"}}`.',
   })
   @ApiBody({ type: ListBodyDto })
-  list(@Body() body: unknown, @Auth() auth: AuthContext) {
-    return this.geo.list(body, contextOf(auth));
+  list(@Body() body: unknown, @Context() ctx: RequestContext) {
+    return this.geo.list(body, ctx);
   }
 }

@@ -1,12 +1,8 @@
-import type { Language } from '../../common/i18n/language.js';
+import type { RequestContext } from '../objects-workflow/request-context.js';
 import type { Actor } from '../objects-workflow/workflow-handler.js';
 
-/** Who asks, in which language, and as of which operational date (null: now). */
-export interface AttachmentContext {
-  actor: Actor;
-  language: Language;
-  operDate: Date | null;
-}
+/** Who asks, in which language, and as of which operational date (null: now): the kernel's request context. */
+export type AttachmentContext = Pick<RequestContext, 'actor' | 'language' | 'operDate'>;
 
 /**
  * What this module needs from the objects kernel, and nothing more: whether the actor may read or change an
