@@ -180,7 +180,7 @@ describe('hostile input', () => {
       async (value) => {
         const res = await api('/session/set/oper_date').send({ oper_date: value });
         expect(res.status, JSON.stringify(res.body)).toBe(400);
-        expect(res.body.error.fields.oper_date[0]).toMatch(/epoch milliseconds or an ISO 8601/);
+        expect(res.body.error.fields.oper_date[0]).toMatch(/epoch milliseconds, an ISO 8601 date-time or dd.mm.yyyy/);
         expect((await api('/event/log').send({ datefrom: value })).status).toBe(400);
       },
     );

@@ -4,7 +4,7 @@ import multer from 'multer';
 import qs from 'qs';
 import { DomainError } from '../errors/domain-error.js';
 import { checkFormKey } from '../validation/input-check.js';
-import { decodeJsonParameters } from './request-input.js';
+import { decodeJsonParameters, tidyFormText } from './request-input.js';
 
 export interface BodyLimits {
   /** Largest body, as body-parser reads sizes: `1mb`, `512kb`, `65536`. */
@@ -105,8 +105,9 @@ function urlencoded(limit: string, { maxFields, maxDepth }: BodyLimits): Request
         }
       }
       try {
-        for (const key of new URLSearchParams(text).keys()) checkFormKey(key);
-        const form = qs.parse(text, {
+        const tidy = tidyFormText(text);
+        for (const key of new URLSearchParams(tidy).keys()) checkFormKey(key);
+        const form = qs.parse(tidy, {
           // Null-prototype objects: `__proto__` stays an own key, and the input check refuses it by name.
           plainObjects: true,
           allowPrototypes: true,

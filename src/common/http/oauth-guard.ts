@@ -4,7 +4,7 @@ import { databaseUnavailable, databaseUnavailableError } from '../database/datab
 import { DomainError } from '../errors/domain-error.js';
 import { renderError } from '../errors/error-envelopes.js';
 import { checkInput, type InputLimits } from '../validation/input-check.js';
-import { checkCredentials, checkPath, queryOf } from './request-input.js';
+import { checkCredentials, checkPath, queryOf, tidyFormText } from './request-input.js';
 
 /** The parts of a Koa context (oidc-provider's) the guard reads and writes. */
 interface GuardedContext {
@@ -56,7 +56,7 @@ async function screenBody(ctx: GuardedContext, options: OAuthGuardOptions): Prom
   const raw = await readBody(ctx.req, options.bodyLimitBytes);
   ctx.req.rawBody = raw;
   const text = raw.toString('utf8');
-  let body: unknown = { ...querystring.parse(text) };
+  let body: unknown = { ...querystring.parse(tidyFormText(text)) };
   if (type === 'application/json') {
     try {
       body = JSON.parse(text || '{}') as unknown;

@@ -22,6 +22,24 @@ export const JSON_PARAMETERS: ReadonlySet<string> = new Set([
 
 const JSON_VALUE = /^\s*[[{]/;
 
+/**
+ * A urlencoded body as people paste it: one `key=value` a line (`grant_type=...\n&code=...`, or `...&\n  code=...`).
+ * Encoded form text has no raw whitespace of its own (a space is `+` or `%20`), so raw whitespace at the edges
+ * of a pair, and between a key and its `=`, is layout: it is dropped before the pairs are read. Values keep any
+ * whitespace inside them.
+ */
+export function tidyFormText(text: string): string {
+  return text
+    .split('&')
+    .map((pair) => {
+      const trimmed = pair.trim();
+      const eq = trimmed.indexOf('=');
+      return eq < 0 ? trimmed : `${trimmed.slice(0, eq).trimEnd()}=${trimmed.slice(eq + 1).trimStart()}`;
+    })
+    .filter((pair) => pair !== '')
+    .join('&');
+}
+
 /** A copy of a form or query object with its JSON-typed parameters decoded. */
 export function decodeJsonParameters(params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...params };

@@ -111,7 +111,8 @@ const attempts: Attempt[] = [
     ['LIKE value', { search: [{ field: 'label', compare: 'LKE', value: p }] }, p],
     ['valarr item', { search: [{ field: 'label', valarr: ['a', p] }] }, p],
     ['integer value', { search: [{ field: 'id', value: p }] }, p],
-    ['date value', { search: [{ field: 'created', compare: 'GEQ', value: p }] }, p],
+    // An accepted moment is bound converted (digits are epoch milliseconds): only the SQL text is checked.
+    ['date moment', { search: [{ field: 'created', compare: 'GEQ', value: p }] }, p],
     ['json path value', { filter: { 'data.kind': p } }, p],
     ['GIN value', { search: [{ field: 'data', compare: 'GIN', value: { k: p } }] }, p],
   ]),

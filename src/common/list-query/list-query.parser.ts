@@ -14,6 +14,7 @@
  * (list-query.compiler.ts) then emits SQL in which user input appears only as bound parameters.
  */
 import { DomainError } from '../errors/domain-error.js';
+import { parseCalendarDate, parseTimestamp } from '../validation/dates.js';
 import type { ColumnMap, ColumnSpec, Compare, Condition, FieldRef, ListQuery, ListQueryLimits, OrderBy } from './list-query.types.js';
 
 const TOP_LEVEL_KEYS = new Set(['fields', 'search', 'filter', 'reclimit', 'recoffset', 'orderby']);
@@ -239,8 +240,6 @@ function parseInteger(value: unknown, key: string, min: number, max: number): nu
 const INTEGER = /^-?\d{1,18}$/;
 const NUMERIC = /^-?\d{1,30}(\.\d{1,30})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-const DOTTED_DATETIME = /^(\d{2})\.(\d{2})\.(\d{4})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** Converts a client value to what is bound for a column of `type`; refuses what PostgreSQL could not cast. */
 function convertValue(value: unknown, type: ColumnSpec['type'], key: string, limits: Limits): unknown {
@@ -291,33 +290,14 @@ function safeJsonParse(text: string, key: string): unknown {
 }
 
 /**
- * Dates as ISO 8601, as the seed's `dd.mm.yyyy[ hh:mm[:ss]]`, or as epoch milliseconds (seed 002 gives every
- * time in ms). Returns ISO text for a `::timestamptz` / `::date` cast; an impossible date (31.02) is refused.
+ * Timestamps and dates by the API's one rule (src/common/validation/dates.ts): a timestamp as epoch milliseconds
+ * (number or digits), ISO 8601 or `dd.mm.yyyy[ hh:mm[:ss]]`, UTC without an offset; a date as `YYYY-MM-DD`,
+ * `DD.MM.YYYY` or epoch milliseconds. Returns ISO text for a `::timestamptz` / `::date` cast; an impossible
+ * date (31.02) is refused.
  */
 function toDateTime(value: string | number | boolean, type: 'timestamp' | 'date', key: string): string {
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || Math.abs(value) > 8.64e15) fail(key, 'must be a date');
-    const iso = new Date(value).toISOString();
-    return type === 'date' ? iso.slice(0, 10) : iso;
-  }
-  const text = String(value).trim();
-  let parts: [string, string, string, string?, string?, string?];
-  let tail = '';
-  const iso = ISO_DATETIME.exec(text);
-  const dotted = DOTTED_DATETIME.exec(text);
-  if (iso) {
-    parts = [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6]];
-    tail = text.slice(10);
-  } else if (dotted) {
-    parts = [dotted[3], dotted[2], dotted[1], dotted[4], dotted[5], dotted[6]];
-    tail = dotted[4] ? `T${dotted[4]}:${dotted[5]}:${dotted[6] ?? '00'}` : '';
-  } else {
-    return fail(key, 'must be a date (ISO 8601, dd.mm.yyyy or epoch milliseconds)');
-  }
-  const [y, m, d, hh = '0', mm = '0', ss = '0'] = parts.map((p) => (p === undefined ? undefined : Number(p))) as number[];
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  const real = probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
-  if (!real || y < 1 || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) fail(key, 'is not a real date');
-  const day = `${parts[0]}-${parts[1]}-${parts[2]}`;
-  return type === 'date' ? day : `${day}${tail}`;
+  if (type === 'date') return parseCalendarDate(value) ?? fail(key, 'must be a real day as YYYY-MM-DD, DD.MM.YYYY or epoch milliseconds');
+  const at = parseTimestamp(value);
+  if (!at) return fail(key, 'must be a real moment as epoch milliseconds, ISO 8601 or dd.mm.yyyy[ hh:mm[:ss]]');
+  return at.toISOString();
 }

@@ -100,7 +100,7 @@ describe('list query: joining and grouping', () => {
     expect(q.where).toBe(
       '((o.id = CAST($1 AS bigint) OR o.id = CAST($2 AS bigint)) AND o.created < CAST($3 AS timestamptz) AND o.created >= CAST($4 AS timestamptz))',
     );
-    expect(q.params).toEqual(['1004', '1010', '2020-08-12', '2020-08-11']);
+    expect(q.params).toEqual(['1004', '1010', '2020-08-12T00:00:00.000Z', '2020-08-11T00:00:00.000Z']);
   });
 
   it('nests repeated parentheses', () => {
@@ -261,10 +261,12 @@ describe('list query: input validation', () => {
     ['amount', Number.POSITIVE_INFINITY, /number/],
     ['amount', '1e5', /number/],
     ['enabled', 'yes', /true or false/],
-    ['created', '2020-13-01', /real date/],
-    ['created', '31.02.2020', /real date/],
-    ['created', 'yesterday', /must be a date/],
-    ['day', '2020-02-30', /real date/],
+    ['created', '2020-13-01', /real moment/],
+    ['created', '31.02.2020', /real moment/],
+    ['created', 'yesterday', /real moment/],
+    ['created', '1.5', /real moment/],
+    ['day', '2020-02-30', /real day/],
+    ['day', '2020-08-12T10:20:00Z', /real day as YYYY-MM-DD, DD.MM.YYYY or epoch milliseconds/],
     ['uid', 'not-a-uuid', /UUID/],
     ['label', 'a\u0000b', /NUL/],
     ['label', 'x'.repeat(1001), /longer than 1000/],
@@ -276,11 +278,17 @@ describe('list query: input validation', () => {
   });
 
   it.each([
-    ['created', '2020-08-12', '2020-08-12'],
+    ['created', '2020-08-12', '2020-08-12T00:00:00.000Z'],
     ['created', '2020-08-12T10:20:30.123Z', '2020-08-12T10:20:30.123Z'],
-    ['created', '12.08.2020 10:20', '2020-08-12T10:20:00'],
+    ['created', '2020-08-12T13:20:30+03:00', '2020-08-12T10:20:30.000Z'],
+    ['created', '12.08.2020 10:20', '2020-08-12T10:20:00.000Z'],
+    ['created', '12.08.2020 10:20:30', '2020-08-12T10:20:30.000Z'],
     ['created', 1597227630000, '2020-08-12T10:20:30.000Z'],
+    ['created', '1597227630000', '2020-08-12T10:20:30.000Z'],
     ['day', '12.08.2020', '2020-08-12'],
+    ['day', '2020-08-12', '2020-08-12'],
+    ['day', 1597227630000, '2020-08-12'],
+    ['day', '1597227630000', '2020-08-12'],
     ['enabled', 'TRUE', true],
     ['enabled', 0, false],
     ['uid', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'],

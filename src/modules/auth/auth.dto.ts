@@ -196,10 +196,10 @@ export class OperDateDto {
       { type: 'string', format: 'date-time' },
     ],
     example: 1_589_998_352_818,
-    description: 'Archive date (epoch ms or ISO 8601); null returns to now',
+    description: 'Archive date (epoch ms, ISO 8601 or dd.mm.yyyy[ hh:mm[:ss]]); null (in a form: empty or `null`) returns to now',
   })
   @IsOptional()
-  @IsTimestamp('oper_date')
+  @IsTimestamp('oper_date', { nullable: true })
   oper_date: Date | null;
 }
 

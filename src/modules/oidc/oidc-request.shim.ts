@@ -1,6 +1,7 @@
 import * as querystring from 'node:querystring';
 import type { IncomingMessage } from 'node:http';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { tidyFormText } from '../../common/http/request-input.js';
 
 /** Provider endpoints that take a POSTed form, which the seed lets clients send as JSON (paths below the mount). */
 const FORM_PATHS = new Set(['/token', '/request']);
@@ -111,7 +112,7 @@ export async function oidcRequestShim(ctx: KoaContextWithOIDC, next: () => Promi
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return invalidRequest(ctx, 'the JSON body must be an object');
     body = parsed as Record<string, unknown>;
   } else {
-    body = { ...querystring.parse(raw) };
+    body = { ...querystring.parse(tidyFormText(raw)) };
   }
   if (ctx.path === PAR_PATH) {
     const params = new URLSearchParams(
