@@ -76,10 +76,14 @@ export interface AppConfig {
     legacyTokenTtl: number;
     legacyRefreshGrace: number;
     bootstrapAdmin: { username: string; password?: string };
+    /** Shortest password sign/up and every other way of setting one accept (the bootstrap password is the operator's). */
+    passwordMinLength: number;
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
   };
   oauth: {
     bootstrapClient: { id?: string; secret?: string; redirectUris: string[] };
+    /** Shortest client secret an administrator may choose (generated ones are 43 characters); the longest is 200. */
+    clientSecretMinLength: number;
   };
 }
 
@@ -103,6 +107,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (vars.HTTP_HEADERS_TIMEOUT_MS > vars.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
+  if (vars.BOOTSTRAP_CLIENT_SECRET !== undefined && vars.BOOTSTRAP_CLIENT_SECRET.length < vars.CLIENT_SECRET_MIN_LENGTH) {
+    throw new ConfigError(
+      `Invalid configuration: BOOTSTRAP_CLIENT_SECRET must be at least CLIENT_SECRET_MIN_LENGTH (${vars.CLIENT_SECRET_MIN_LENGTH}) characters`,
+    );
   }
   if (vars.LIST_DEFAULT_LIMIT > vars.LIST_MAX_LIMIT) {
     throw new ConfigError('Invalid configuration: LIST_DEFAULT_LIMIT must not exceed LIST_MAX_LIMIT');
@@ -166,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       legacyTokenTtl: vars.LEGACY_TOKEN_TTL_SECONDS,
       legacyRefreshGrace: vars.LEGACY_REFRESH_GRACE_SECONDS,
       bootstrapAdmin: { username: vars.BOOTSTRAP_ADMIN_USERNAME, password: vars.BOOTSTRAP_ADMIN_PASSWORD },
+      passwordMinLength: vars.PASSWORD_MIN_LENGTH,
       argon2: { memoryCost: vars.ARGON2_MEMORY_KIB, timeCost: vars.ARGON2_TIME_COST, parallelism: vars.ARGON2_PARALLELISM },
     },
     oauth: {
@@ -176,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           .map((s) => s.trim())
           .filter(Boolean),
       },
+      clientSecretMinLength: vars.CLIENT_SECRET_MIN_LENGTH,
     },
   };
 }

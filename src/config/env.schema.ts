@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -300,6 +300,12 @@ export class EnvironmentVariables {
 
   @Type(() => Number)
   @IsInt()
+  @Min(1)
+  @Max(200)
+  PASSWORD_MIN_LENGTH = 8;
+
+  @Type(() => Number)
+  @IsInt()
   @Min(1024)
   @Max(1_048_576)
   ARGON2_MEMORY_KIB = 19_456;
@@ -323,9 +329,14 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
-  @MinLength(16)
   @MaxLength(200)
   BOOTSTRAP_CLIENT_SECRET?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(8)
+  @Max(200)
+  CLIENT_SECRET_MIN_LENGTH = 16;
 
   @IsString()
   @MaxLength(8000)

@@ -101,4 +101,59 @@ describe('review findings: forms, dates, passwords, secrets, sessions, scopes', 
       expect(ds.isInitialized).toBe(true);
     });
   });
+
+  describe('4-6: password and client secret rules, authenticate on an expired session', () => {
+    it('PASSWORD_MIN_LENGTH (8): a shorter password is a 400 naming the field, and nothing is written', async () => {
+      const before = await ds.query('SELECT count(*)::int AS n FROM app_user');
+      const short = await signedPost(t, admin, '/sign/up', { username: 'shorty', password: 'seven77' });
+      expect(short.status).toBe(400);
+      expect(short.body.error.fields.password[0]).toMatch(/at least 8 characters/);
+      expect(await ds.query('SELECT count(*)::int AS n FROM app_user')).toEqual(before);
+      expect((await signedPost(t, admin, '/sign/up', { username: 'longer', password: 'eight888' })).status).toBe(200);
+      expect((await signIn(t, { username: 'longer', password: 'eight888' })).session).toMatch(/^[0-9a-f]{40}$/);
+    });
+
+    it('an administrator may choose a client secret (CLIENT_SECRET_MIN_LENGTH, at most 200), at creation and later', async () => {
+      const chosen = 'chosen-secret-0123456789';
+      const made = await signedPost(t, admin, '/admin/client/create', {
+        client_id: 'chosen',
+        name: 'Chosen',
+        client_secret: chosen,
+        grant_types: ['client_credentials'],
+        response_types: [],
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      expect(made.body.client_secret).toBe(chosen);
+      const token = (secret: string) =>
+        t.http.post('/oauth2/token').type('form').send({ grant_type: 'client_credentials', client_id: 'chosen', client_secret: secret });
+      expect((await token(chosen)).status).toBe(200);
+      const [row] = await ds.query(`SELECT secret_hash FROM oauth_client WHERE client_id = 'chosen'`);
+      expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
+
+      const changed = await signedPost(t, admin, '/admin/client/update', { client_id: 'chosen', client_secret: `${chosen}-2` });
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      expect(changed.body.client_secret).toBeUndefined();
+      expect((await token(chosen)).status).toBe(401);
+      expect((await token(`${chosen}-2`)).status).toBe(200);
+
+      for (const client_secret of ['too-short', 'x'.repeat(201), 'has a space in it 0123', 42]) {
+        const res = await signedPost(t, admin, '/admin/client/create', { name: 'Bad', client_secret });
+        expect(res.status, String(client_secret)).toBe(400);
+        expect(res.body.error.fields.client_secret, String(client_secret)).toBeDefined();
+        expect((await signedPost(t, admin, '/admin/client/update', { client_id: 'chosen', client_secret })).status).toBe(400);
+      }
+      expect((await token(`${chosen}-2`)).status).toBe(200);
+      const publicOne = await signedPost(t, admin, '/admin/client/create', { name: 'Pub', public: true, client_secret: chosen });
+      expect(publicOne.status).toBe(400);
+    });
+
+    it('authenticate on a session past its lifetime: 403 Token expired (the seed), a wrong secret still 401', async () => {
+      const s = await signIn(t, { username: USER.username, password: USER.password });
+      await ds.query(`UPDATE session SET access_expires = now() - interval '1 minute' WHERE code = $1`, [s.session]);
+      const res = await t.http.post('/api/v1/authenticate').send({ session: s.session, secret: s.secret });
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ error: { code: 403, message: 'Token expired' } });
+      expect((await t.http.post('/api/v1/authenticate').send({ session: s.session, secret: 'wrong' })).status).toBe(401);
+    });
+  });
 });

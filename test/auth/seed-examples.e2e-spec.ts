@@ -251,7 +251,7 @@ describe('seed 002 examples, as written', () => {
     expect(bearer.body).toEqual({ error: { code: 403, message: 'Token expired' } });
     expect(bearer.headers['www-authenticate']).toContain('error="invalid_token"');
     expect((await signedPost(t, signed, '/whoami')).body).toEqual({ error: { code: 403, message: 'Token expired' } });
-    expect((await t.http.post('/api/v1/authenticate').send({ session: signed.session, secret: signed.secret })).status).toBe(401);
+    expect((await t.http.post('/api/v1/authenticate').send({ session: signed.session, secret: signed.secret })).status).toBe(403);
     expect((await t.http.post('/api/v1/authorize').send({ session: signed.session })).body).toEqual({
       authorized: false,
       message: 'Token expired',

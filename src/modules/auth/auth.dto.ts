@@ -130,10 +130,9 @@ export class SignUpDto {
   @Matches(/^[\p{L}\p{N}._@+-]{1,100}$/u, { message: 'username must be 1-100 letters, digits or ._@+-' })
   username?: string;
 
-  @ApiPropertyOptional({ description: 'Default: generated and answered once' })
+  @ApiPropertyOptional({ description: 'At least PASSWORD_MIN_LENGTH (8) characters; default: generated and answered once' })
   @IsOptional()
   @IsString()
-  @MinLength(8)
   @MaxLength(200)
   password?: string;
 

@@ -42,6 +42,10 @@ export const MESSAGES = {
     ru: 'Укажите username или email (он станет логином).',
     en: 'Give username, or email (it becomes the login).',
   },
+  passwordTooShort: {
+    ru: 'Пароль должен быть не короче {min} символов.',
+    en: 'password must be at least {min} characters long',
+  },
   authorized: { ru: 'Успешно.', en: 'Success.' },
   notFound: { ru: '{what} "{value}" не найден(а).', en: '{what} "{value}" not found.' },
   notAllowed: { ru: '{what} "{value}" недоступен(на) пользователю.', en: '{what} "{value}" is not allowed to the user.' },

@@ -53,6 +53,7 @@ export class IdentityBootstrapService implements OnApplicationBootstrap, OnModul
         password: password ?? generated!,
         name: { name: 'Administrator' },
         groups: ['administrator', 'user'],
+        operatorPassword: password !== undefined,
       });
       if (generated) this.logger.warn(`created administrator "${username}" with generated password ${generated} (shown once: change it)`);
       else this.logger.info(`created administrator "${username}" from BOOTSTRAP_ADMIN_PASSWORD`);

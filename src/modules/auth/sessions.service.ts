@@ -44,16 +44,17 @@ export class SessionsService {
     return { closed: closed.length };
   }
 
-  /** A new one-time code for a session whose secret the caller knows, while the session is within its lifetime. */
+  /**
+   * A new one-time code for a session whose secret the caller knows, while the session is within its lifetime
+   * (past it: 403 Token expired).
+   */
   async authenticate(code: string, secret: string): Promise<{ code: string }> {
     const session = await this.repo.findOpen(code);
-    if (
-      !session ||
-      !timingSafeEqual(Buffer.from(sha256Hex(secret), 'hex'), Buffer.from(sha256Hex(session.secret), 'hex')) ||
-      !usable(session)
-    ) {
+    if (!session || !timingSafeEqual(Buffer.from(sha256Hex(secret), 'hex'), Buffer.from(sha256Hex(session.secret), 'hex'))) {
       throw new DomainError('UNAUTHORIZED', MESSAGES.badSecret);
     }
+    // Seed 002: a session past its lifetime answers "Token expired" (told only to who knows its secret).
+    if (!usable(session)) throw new DomainError('TOKEN_EXPIRED', MESSAGES.tokenExpired);
     return { code: await this.repo.createAuthCode(session.id, this.config.auth.authCodeTtl) };
   }
 

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { uniqueViolation } from '../../common/errors/unique-violation.js';
 import { format } from '../../common/i18n/language.js';
 import { CLIENT_REGISTRAR, type ClientRegistrar } from '../../common/security/client-registrar.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
 import { MESSAGES } from './auth.messages.js';
 import type { ClientType } from './entities/user.entity.js';
 import { PasswordService } from './password.service.js';
@@ -24,6 +26,8 @@ export interface SignUp {
   groups?: string[];
   /** A system account (a client's service account): no password of its own. */
   system?: boolean;
+  /** The bootstrap administrator's configured password: the operator's choice, not held to PASSWORD_MIN_LENGTH. */
+  operatorPassword?: boolean;
 }
 
 /** What seed 002's sign-up body may leave out: the login (the e-mail then) and the password (generated then). */
@@ -40,7 +44,16 @@ export class SignUpService {
     private readonly passwords: PasswordService,
     private readonly moduleRef: ModuleRef,
     private readonly uow: UnitOfWork,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** PASSWORD_MIN_LENGTH, the one rule for a password being set: a 400 naming `password` otherwise. */
+  checkPassword(password: string): void {
+    const min = this.config.auth.passwordMinLength;
+    if ([...password].length >= min) return;
+    const text = format(MESSAGES.passwordTooShort, { min });
+    throw new DomainError('VALIDATION_FAILED', text, { fields: { password: [text.en] } });
+  }
 
   /**
    * Seed 002's `sign/up`: the account and its client document in one transaction; `id` is the client's. Without
@@ -50,6 +63,7 @@ export class SignUpService {
     const username = input.username ?? input.email?.trim();
     if (!username)
       throw new DomainError('VALIDATION_FAILED', MESSAGES.loginRequired, { fields: { username: [MESSAGES.loginRequired.en] } });
+    if (input.password !== undefined) this.checkPassword(input.password);
     const generated = input.password === undefined ? randomBytes(12).toString('base64url') : undefined;
     const { userId, clientId } = await this.uow.run(async () => {
       const id = await this.create({ ...input, username, password: input.password ?? generated! });
@@ -64,6 +78,7 @@ export class SignUpService {
 
   /** An account, in the ambient unit of work (a failure later undoes it too); its id. */
   async create(input: SignUp): Promise<string> {
+    if (!input.system && !input.operatorPassword) this.checkPassword(input.password);
     const email = input.email?.trim() || null;
     const phone = input.phone?.trim() || null;
     const n = input.name ?? {};

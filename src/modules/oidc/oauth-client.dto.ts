@@ -91,6 +91,18 @@ class ClientFieldsDto {
   @IsOptional()
   @IsBoolean()
   can_sign_up?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'A secret of your choosing for a confidential client: CLIENT_SECRET_MIN_LENGTH (16) to 200 printable ASCII characters without spaces, stored as its SHA-256. At creation, default: generated and answered once; at update, replaces the secret (not answered)',
+    minLength: 16,
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[\x21-\x7E]+$/, { message: 'client_secret must be printable ASCII characters without spaces' })
+  client_secret?: string;
 }
 
 export class CreateClientDto extends ClientFieldsDto {

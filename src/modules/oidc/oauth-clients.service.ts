@@ -1,10 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { uniqueViolation } from '../../common/errors/unique-violation.js';
 import { sha256Hex } from '../../common/security/hash.js';
 import { invalidField } from '../../common/validation/validation.pipe.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
 import { AccountsService } from '../auth/accounts.service.js';
 import { GRANT_TYPES, RESPONSE_TYPES } from './oauth-client.dto.js';
 import { type IdTokenAlg, OAuthClient } from './oauth-client.entity.js';
@@ -23,6 +25,8 @@ export interface ClientSettings {
   public?: boolean;
   id_token_signed_response_alg?: IdTokenAlg;
   client_credentials_refresh?: boolean;
+  /** A secret the administrator chose (CLIENT_SECRET_MIN_LENGTH..200 printable characters); stored as its SHA-256. */
+  client_secret?: string;
 }
 
 export interface ClientView {
@@ -73,9 +77,20 @@ export class OAuthClientsService {
     private readonly repo: OAuthClientsRepository,
     private readonly accounts: AccountsService,
     private readonly uow: UnitOfWork,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(input: ClientSettings & { name: string }, secret: string = newSecret()): Promise<ClientView & { client_secret?: string }> {
+  /** An administrator's chosen secret: long enough (CLIENT_SECRET_MIN_LENGTH), and only for a confidential client. */
+  private chosenSecret(secret: string | undefined, isPublic: boolean): string | undefined {
+    if (secret === undefined) return undefined;
+    if (isPublic) throw invalidField('client_secret', 'a public client has no secret');
+    const min = this.config.oauth.clientSecretMinLength;
+    if (secret.length < min) throw invalidField('client_secret', `client_secret must be at least ${min} characters long`);
+    return secret;
+  }
+
+  async create(input: ClientSettings & { name: string }, secret?: string): Promise<ClientView & { client_secret?: string }> {
+    secret ??= this.chosenSecret(input.client_secret, input.public ?? false) ?? newSecret();
     const firstParty = input.first_party ?? false;
     const client: OAuthClient = {
       clientId: input.client_id ?? randomBytes(12).toString('hex'),
@@ -121,8 +136,10 @@ export class OAuthClientsService {
   async update(clientId: string, changes: ClientSettings): Promise<ClientView> {
     await this.uow.run(async () => {
       const client = await this.find(clientId);
+      const secret = this.chosenSecret(changes.client_secret, client.secretHash === null);
       const next: OAuthClient = {
         ...client,
+        secretHash: secret === undefined ? client.secretHash : sha256Hex(secret),
         name: changes.name ?? client.name,
         redirectUris: changes.redirect_uris ?? client.redirectUris,
         grantTypes: changes.grant_types ?? client.grantTypes,
