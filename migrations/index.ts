@@ -12,6 +12,7 @@ import { CreateAddressTree1796166668041 } from './1796166668041-CreateAddressTre
 import { ServiceAccounts1796167699619 } from './1796167699619-ServiceAccounts.js';
 import { CreateAddress1796175178491 } from './1796175178491-CreateAddress.js';
 import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
+import { UsedLegacyToken1796178877404 } from './1796178877404-UsedLegacyToken.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -32,4 +33,5 @@ export const MIGRATIONS: Function[] = [
   ServiceAccounts1796167699619,
   CreateAddress1796175178491,
   ObjectAttachments1796178307961,
+  UsedLegacyToken1796178877404,
 ];

@@ -7,6 +7,7 @@ import { Locale } from '../modules/auth/entities/locale.entity.js';
 import { AreaMember, InterfaceMember, UserGroupMember } from '../modules/auth/entities/memberships.entity.js';
 import { Session } from '../modules/auth/entities/session.entity.js';
 import { SigningKey } from '../modules/auth/entities/signing-key.entity.js';
+import { UsedLegacyToken } from '../modules/auth/entities/used-legacy-token.entity.js';
 import { UsedNonce } from '../modules/auth/entities/used-nonce.entity.js';
 import { User } from '../modules/auth/entities/user.entity.js';
 import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
@@ -43,6 +44,7 @@ export const ENTITIES: Function[] = [
   Session,
   AuthCode,
   UsedNonce,
+  UsedLegacyToken,
   SigningKey,
   OAuthClient,
   OidcModel,

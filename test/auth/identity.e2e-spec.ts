@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -313,6 +314,7 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     const sign = (expSecondsAgo: number, k = key.key) =>
       new SignJWT({ sid: payload.sid, email: payload.email, roles: payload.roles })
         .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+        .setJti(randomUUID())
         .setSubject(payload.sub)
         .setIssuer(payload.iss)
         .setIssuedAt(Math.floor(Date.now() / 1000) - expSecondsAgo - 900)

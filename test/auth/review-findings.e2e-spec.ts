@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestSignature } from '../../src/modules/auth/request-signature.js';
+import { SigningKeysService } from '../../src/modules/auth/tokens/signing-keys.service.js';
 import { ADMIN, IDENTITY_ENV, signedPost, signIn, type Signed } from '../support/identity.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -154,6 +157,78 @@ describe('review findings: forms, dates, passwords, secrets, sessions, scopes', 
       expect(res.status).toBe(403);
       expect(res.body).toEqual({ error: { code: 403, message: 'Token expired' } });
       expect((await t.http.post('/api/v1/authenticate').send({ session: s.session, secret: 'wrong' })).status).toBe(401);
+    });
+  });
+
+  describe('7-8: userinfo needs openid, a legacy token renews once', () => {
+    const password = (scope: string) =>
+      t.http
+        .post('/oauth2/token')
+        .auth(CLIENT.id, CLIENT.secret)
+        .type('form')
+        .send({ grant_type: 'password', username: USER.username, password: USER.password, scope });
+
+    it('userinfo: a bearer token without openid is 403 insufficient_scope (OIDC Core 5.3.3, RFC 6750 3.1); with openid its claims', async () => {
+      const api = await password('api');
+      expect(api.status, JSON.stringify(api.body)).toBe(200);
+      for (const call of [
+        t.http.get('/oauth2/userinfo').set('Authorization', `Bearer ${api.body.access_token}`),
+        t.http.post('/oauth2/userinfo').set('Authorization', `Bearer ${api.body.access_token}`),
+      ]) {
+        const res = await call;
+        expect(res.status).toBe(403);
+        expect(res.body).toMatchObject({ error: 'insufficient_scope' });
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="[^"]+", error="insufficient_scope", scope="openid"/);
+      }
+      const oidc = await password('openid profile');
+      const ok = await t.http.get('/oauth2/userinfo').set('Authorization', `Bearer ${oidc.body.access_token}`);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ sub: expect.any(String), preferred_username: USER.username });
+    });
+
+    it('userinfo refuses unscoped credentials (a legacy token, bare or as Bearer, Basic): 403 insufficient_scope', async () => {
+      const login = await t.http.post('/api/v1.0/login').send({ email: USER.email, password: USER.password });
+      expect(login.status).toBe(200);
+      for (const authorization of [
+        `Bearer ${login.body.token}`,
+        login.body.token,
+        `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}`,
+      ]) {
+        const res = await t.http.get('/oauth2/userinfo').set('Authorization', authorization);
+        expect(res.status, authorization.slice(0, 12)).toBe(403);
+        expect(res.body).toMatchObject({ error: 'insufficient_scope' });
+        expect(res.headers['www-authenticate']).toMatch(/error="insufficient_scope", scope="openid"/);
+      }
+    });
+
+    it('seed 003: an expired token renews once (its jti kept in PostgreSQL); the second renewal with it is a 401', async () => {
+      const login = await t.http.post('/api/v1.0/login').send({ email: USER.email, password: USER.password });
+      const claims = JSON.parse(Buffer.from(login.body.token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+      expect(claims.jti).toEqual(expect.any(String));
+      const key = t.app.get(SigningKeysService).active('legacy');
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await new SignJWT({ sid: claims.sid, email: claims.email, roles: claims.roles })
+        .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+        .setJti(randomUUID())
+        .setSubject(String(claims.sub))
+        .setIssuer(String(claims.iss))
+        .setIssuedAt(now - 1900)
+        .setExpirationTime(now - 1000)
+        .sign(key.key);
+      expect((await t.http.post('/api/v1/whoami').set('Authorization', expired)).status).toBe(403);
+      const first = await t.http.get('/api/v1.0/login').set('Authorization', expired);
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ token: expect.any(String), user: { email: USER.email, roles: 'user' } });
+      const [used] = await ds.query('SELECT expires FROM used_legacy_token WHERE jti = (SELECT $1::varchar)', [
+        JSON.parse(Buffer.from(expired.split('.')[1], 'base64url').toString()).jti,
+      ]);
+      expect(used.expires.getTime()).toBe((now - 1000 + t.config.auth.legacyRefreshGrace) * 1000);
+      const second = await t.http.get('/api/v1.0/login').set('Authorization', expired);
+      expect(second.status).toBe(401);
+      // The renewed token is a new token: it renews (once) in its turn, and works meanwhile.
+      expect((await t.http.post('/api/v1/whoami').set('Authorization', first.body.token)).status).toBe(200);
+      expect((await t.http.get('/api/v1.0/login').set('Authorization', first.body.token)).status).toBe(200);
+      expect((await t.http.get('/api/v1.0/login').set('Authorization', first.body.token)).status).toBe(401);
     });
   });
 });

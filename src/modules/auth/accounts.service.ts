@@ -78,6 +78,11 @@ export class AccountsService {
     await this.sessions.renew(sessionId);
   }
 
+  /** Records that the legacy token `jti` was renewed (kept until `expires`); false when it had been already. */
+  useLegacyToken(jti: string, expires: Date): Promise<boolean> {
+    return this.sessions.useLegacyToken(jti, expires);
+  }
+
   /** The usable open session with this public code, or undefined. */
   async usableSessionByCode(code: string): Promise<SessionRef | undefined> {
     const s = await this.sessions.findOpen(code);

@@ -64,7 +64,10 @@ export class ApiAuthGuard implements CanActivate {
     req.auth = auth;
     req.sessionLanguage = auth.language;
     const scope = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, targets) ?? DEFAULT_SCOPE;
-    if (auth.scope !== null && !auth.scope.split(' ').includes(scope)) {
+    // Unscoped credentials (signatures, Basic, legacy tokens) stand for the user on the API's routes (`api`), but
+    // carry no other scope: userinfo (`openid`, OIDC Core 5.3) wants an access token that was granted it.
+    const granted = auth.scope === null ? (scope === DEFAULT_SCOPE ? [scope] : []) : auth.scope.split(' ');
+    if (!granted.includes(scope)) {
       this.challenge(context, `error="insufficient_scope", scope="${scope}"`);
       throw new DomainError('FORBIDDEN', format(MESSAGES.insufficientScope, { scope }), { oauthError: 'insufficient_scope' });
     }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
@@ -25,6 +26,7 @@ export class LegacyLoginService {
     private readonly users: UsersRepository,
     private readonly accounts: AccountsService,
     private readonly tokens: TokenService,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -36,13 +38,22 @@ export class LegacyLoginService {
   /**
    * Renews a token that is genuine and expired no longer than LEGACY_REFRESH_GRACE_SECONDS ago, while its
    * session is open, its user active and the session not past its end; a renewal is a use of the session.
+   * Each token renews once: its `jti` is recorded in PostgreSQL (so across instances) until it is past the
+   * grace period, and a second renewal with it is a 401.
    */
   async refresh(token: string): Promise<LegacyLogin> {
-    const result = await this.tokens.verifyLegacyToken(token, this.config.auth.legacyRefreshGrace);
-    if (!result.ok) throw new DomainError('UNAUTHORIZED', MESSAGES.legacyRefreshRefused);
-    const session = await this.accounts.refreshableSessionByCode(result.claims.sid);
-    if (!session || session.userId !== result.claims.sub) throw new DomainError('UNAUTHORIZED', MESSAGES.legacyRefreshRefused);
-    await this.accounts.renewSession(session.id);
+    const grace = this.config.auth.legacyRefreshGrace;
+    const result = await this.tokens.verifyLegacyToken(token, grace);
+    const refused = () => new DomainError('UNAUTHORIZED', MESSAGES.legacyRefreshRefused);
+    if (!result.ok || typeof result.claims.jti !== 'string' || result.claims.jti.length > 64) throw refused();
+    const { jti, exp, sid, sub } = result.claims;
+    const session = await this.uow.run(async () => {
+      const s = await this.accounts.refreshableSessionByCode(sid);
+      if (!s || s.userId !== sub) throw refused();
+      if (!(await this.accounts.useLegacyToken(jti, new Date((exp + grace) * 1000)))) throw refused();
+      await this.accounts.renewSession(s.id);
+      return s;
+    });
     return this.issue(session.userId, session.code);
   }
 

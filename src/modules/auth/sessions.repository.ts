@@ -85,7 +85,7 @@ const USED = `updated = now(), access_expires = now() + (access_expires - update
 
 const SESSION_CODE = /^[0-9a-f]{40}$/;
 
-/** Every statement on `session`, `auth_code` and `used_nonce`, in the ambient unit of work. */
+/** Every statement on `session`, `auth_code`, `used_nonce` and `used_legacy_token`, in the ambient unit of work. */
 @Injectable()
 export class SessionsRepository {
   constructor(private readonly uow: UnitOfWork) {}
@@ -243,7 +243,17 @@ export class SessionsRepository {
     return rows.length === 1;
   }
 
+  /** Records a legacy token's renewal by its jti, kept until `expires`; false when it was renewed before. */
+  async useLegacyToken(jti: string, expires: Date): Promise<boolean> {
+    const rows = await this.m.query<unknown[]>(
+      `INSERT INTO used_legacy_token (jti, expires) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      [jti, expires],
+    );
+    return rows.length === 1;
+  }
+
   async purge(nonceWindowSeconds: number): Promise<void> {
+    await this.m.query(`DELETE FROM used_legacy_token WHERE expires < now()`);
     await this.m.query(`DELETE FROM used_nonce WHERE seen < now() - make_interval(secs => $1)`, [nonceWindowSeconds * 2]);
     await this.m.query(`DELETE FROM auth_code WHERE expires < now() - interval '1 day'`);
   }

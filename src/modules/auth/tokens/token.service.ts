@@ -20,6 +20,8 @@ export interface LegacyTokenClaims {
   email: string | null;
   roles: string;
   exp: number;
+  /** Every token this service issues has one; a renewal records it (a token renews once). */
+  jti?: string;
 }
 
 export type TokenCheck<T> = { ok: true; claims: T } | { ok: false; reason: 'expired' | 'invalid' };
