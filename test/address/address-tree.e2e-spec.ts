@@ -164,10 +164,10 @@ describe('KLADR address tree', () => {
     expect(await string({ code: TVERSKAYA, short: 1 })).toBe('125009, Российская Федерация, г. Москва, ул. Тверская');
     expect(await string({ code: TVERSKAYA, short: 2 })).toBe('125009, Российская Федерация, Москва г., Тверская ул.');
     expect(await string({ code: TVERSKAYA, short: 1, level: 1 })).toBe('г. Москва, ул. Тверская');
-    expect(await string({ code: LESNAYA, short: 1, level: 2 })).toBe('р-н. Раменский, д. Заречье, ул. Лесная');
+    expect(await string({ code: LESNAYA, short: 1, level: 2 })).toBe('р-н Раменский, д. Заречье, ул. Лесная');
     // a street without its own index takes the nearest one up the chain
     expect(await string({ code: POLEVAYA, short: 1 })).toBe(
-      '140105, Российская Федерация, обл. Московская, р-н. Раменский, г. Раменское, д. Дергаево, ул. Полевая',
+      '140105, Российская Федерация, обл. Московская, р-н Раменский, г. Раменское, д. Дергаево, ул. Полевая',
     );
     expect(await string({ code: RAMENSKOE, short: '2', level: '3' })).toBe('Раменское г.');
   });
@@ -179,11 +179,11 @@ describe('KLADR address tree', () => {
       index: '140105',
       country: 'Российская Федерация',
       region: 'обл. Московская',
-      district: 'р-н. Раменский',
+      district: 'р-н Раменский',
       city: 'г. Раменское',
       settlement: 'д. Дергаево',
       street: 'ул. Полевая',
-      address: '140105, Российская Федерация, обл. Московская, р-н. Раменский, г. Раменское, д. Дергаево, ул. Полевая',
+      address: '140105, Российская Федерация, обл. Московская, р-н Раменский, г. Раменское, д. Дергаево, ул. Полевая',
     });
     expect(await tree.resolve(TVERSKAYA)).toMatchObject({
       region: 'г. Москва',
@@ -327,6 +327,35 @@ describe('KLADR address tree', () => {
         error: null,
       });
       expect((await post(user, '/address/tree/release')).body).toMatchObject({ release: '2026-09-01', import: started.body.id });
+    });
+
+    it('a running import shows its progress: total from the start, done = total once the files are read', async () => {
+      await writeRelease(path.join(files.dir, 'r4'), { date: '2026-10-01' });
+      // A reader of the live tree holds the swap back, so the run stays running after it has read the files.
+      const reader = new pg.Client({ connectionString: t.db.url });
+      await reader.connect();
+      await reader.query('BEGIN');
+      await reader.query('SELECT 1 FROM address_tree LIMIT 1');
+      try {
+        const started = await post(admin, '/address/tree/import', { source: 'r4' });
+        expect(started.status).toBe(202);
+        await vi.waitFor(
+          async () => {
+            const run = await post(admin, '/address/tree/import/get', { id: started.body.id });
+            expect(run.body.status).toBe('running');
+            expect(run.body.total).toBeGreaterThan(0);
+            expect(run.body.done).toBe(run.body.total);
+          },
+          { timeout: 10_000, interval: 50 },
+        );
+        await reader.query('COMMIT');
+        await vi.waitFor(
+          async () => expect((await post(admin, '/address/tree/import/get', { id: started.body.id })).body.status).toBe('done'),
+          { timeout: 15_000, interval: 50 },
+        );
+      } finally {
+        await reader.end();
+      }
     });
 
     it('refuses other users, paths outside KLADR_IMPORT_DIR, missing sources, and a second import at once', async () => {

@@ -20,10 +20,19 @@ export interface AddressParts extends Partial<Record<LevelName, string | null>> 
   apartment?: string | null;
 }
 
+/**
+ * A KLADR SOCR as written in an address: a plain truncation gets its period (`г` -> `г.`, `обл` -> `обл.`); one
+ * that is already marked (`р-н`, `п/ст`, `ж/д_ст`, or ending with a period) is written as it is, not `р-н.`.
+ */
+function abbreviated(socr: string): string {
+  return /^\p{L}+$/u.test(socr) ? `${socr}.` : socr;
+}
+
 /** `Москва` (0), `г. Москва` (1) or `Москва г.` (2); a node with no abbreviation is its name. */
 export function formatNode(node: Pick<TreeLink, 'name' | 'short'>, short: ShortMode): string {
   if (!node.short || short === 0) return node.name;
-  return short === 1 ? `${node.short}. ${node.name}` : `${node.name} ${node.short}.`;
+  const abbreviation = abbreviated(node.short);
+  return short === 1 ? `${abbreviation} ${node.name}` : `${node.name} ${abbreviation}`;
 }
 
 /**

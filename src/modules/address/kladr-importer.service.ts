@@ -184,6 +184,9 @@ export class KladrImporter {
     state.levels[0]++;
     let reported = 0;
     const total = readers.reduce((n, [file]) => n + file.recordCount, 0);
+    // import/get shows the total from the start, and done = total once the files are read (indexing and the
+    // swap follow), not 0/0 until the first PROGRESS_EVERY records.
+    await this.repo.progress(id, 0, total);
     for (const [file, parse] of readers) {
       for await (const batch of file.batches(BATCH)) {
         let chunk = '';
@@ -196,6 +199,7 @@ export class KladrImporter {
         }
       }
     }
+    await this.repo.progress(id, state.read, total);
   }
 }
 
