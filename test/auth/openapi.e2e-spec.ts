@@ -50,6 +50,26 @@ describe('OpenAPI document: public routes are marked public, and the OAuth endpo
     expect(paths['/oauth2/token'].post).toMatchObject({ summary: expect.stringMatching(/Token endpoint/), security: [{ client: [] }] });
     expect(paths['/oauth2/introspect'].post.security).toEqual([{ client: [] }]);
     expect(paths['/api/v1/sign/in'].post.security).toEqual([]);
-    expect(paths['/api/v1/whoami'].get.security).toEqual(expect.arrayContaining([{ bearer: [] }, { basic: [] }, { Signature: [] }]));
+    expect(paths['/api/v1/whoami'].get.security).toEqual(
+      expect.arrayContaining([{ bearer: [] }, { basic: [] }, { Session: [], Nonce: [], Signature: [] }]),
+    );
+  });
+
+  it('signature headers are one requirement; optional bodies optional; forms and the 4xx envelope documented', async () => {
+    const whoami = paths['/api/v1/whoami'].post as Operation & Record<string, never>;
+    expect(whoami.security).toContainEqual({ Session: [], Nonce: [], Signature: [] });
+    expect(whoami.security).not.toContainEqual({ Signature: [] });
+    const body = (op: unknown) => (op as { requestBody: { required?: boolean; content: Record<string, unknown> } }).requestBody;
+    const signOut = body(paths['/api/v1/sign/out'].post);
+    expect(signOut.required).toBe(false);
+    expect(Object.keys(signOut.content)).toEqual(
+      expect.arrayContaining(['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data']),
+    );
+    expect(body(paths['/api/v1/sign/in'].post).required).toBe(true);
+    const responses = (paths['/api/v1/sign/out'].post as unknown as { responses: Record<string, { content: unknown }> }).responses;
+    for (const status of ['400', '401', '403'])
+      expect(responses[status].content).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } });
+    const doc = (await t.http.get('/docs/json')).body;
+    expect(doc.components.schemas.ErrorEnvelope.properties.error.required).toEqual(['code', 'message']);
   });
 });

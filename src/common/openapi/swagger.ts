@@ -22,9 +22,16 @@ export const SIGNATURE_SCHEMES = ['Session', 'Nonce', 'Signature'] as const;
 /** The schemes that carry a user's credentials on the API (what a @Public route does without). */
 const API_SCHEMES = new Set<string>(['bearer', 'basic', ...SIGNATURE_SCHEMES]);
 
-/** Documents that routes take a bearer token, the Session/Nonce/Signature headers or HTTP Basic. */
+/**
+ * Documents that routes take a bearer token, HTTP Basic, or the Session/Nonce/Signature headers: the three
+ * headers are one requirement (OpenAPI: the schemes of one requirement object are all needed together).
+ */
 export const ApiAuthenticated = () =>
-  applyDecorators(ApiBearerAuth('bearer'), ApiSecurity('basic'), ...SIGNATURE_SCHEMES.map((h) => ApiSecurity(h)));
+  applyDecorators(
+    ApiBearerAuth('bearer'),
+    ApiSecurity('basic'),
+    ApiSecurity(Object.fromEntries(SIGNATURE_SCHEMES.map((h) => [h, []])) as Record<string, string[]>),
+  );
 
 /** Documents that a route authenticates the OAuth client (HTTP Basic, or client_id and client_secret in the body). */
 export const ApiClientAuthenticated = () => ApiSecurity('client');
@@ -45,13 +52,77 @@ export function setupSwagger(app: INestApplication): void {
     builder.addApiKey({ type: 'apiKey', in: 'header', name: header, description: `HMAC-SHA256 request signing: ${header} header` }, header);
   }
   for (const [name, description] of TAGS) builder.addTag(name, description);
-  const document = markPublic(app, SwaggerModule.createDocument(app, builder.build()));
+  const document = describeBodiesAndErrors(markPublic(app, SwaggerModule.createDocument(app, builder.build())));
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/json',
     yamlDocumentUrl: 'docs/yaml',
     customSiteTitle: 'Platform API',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
   });
+}
+
+/** Seed 002's error envelope, what every /api/v1 route answers a 4xx with. */
+const ERROR_ENVELOPE = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'integer', example: 400 },
+        message: { type: 'string', example: 'Validation failed: code: code must be a string' },
+        fields: {
+          type: 'object',
+          additionalProperties: { type: 'array', items: { type: 'string' } },
+          description: 'Per-field messages (400)',
+        },
+      },
+    },
+  },
+};
+const ERRORS: Record<string, string> = {
+  '400': 'Invalid input (the offending fields named)',
+  '401': 'Missing, invalid or closed credentials',
+  '403': 'Not allowed, or Token expired',
+};
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/**
+ * What the decorators do not say, applied to every operation alike: on /api/v1 a body is also taken as a
+ * urlencoded or multipart form (the body parsers; JSON-typed fields as JSON text); a body with no required
+ * field may be left out; every /api/v1 operation lists its 4xx answers with the error envelope.
+ */
+function describeBodiesAndErrors(document: OpenAPIObject): OpenAPIObject {
+  document.components ??= {};
+  document.components.schemas = { ...document.components.schemas, ErrorEnvelope: ERROR_ENVELOPE };
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/api/v1/')) continue;
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      const body = operation.requestBody as { required?: boolean; content?: Record<string, { schema?: unknown }> } | undefined;
+      const json = body?.content?.['application/json'];
+      if (body && json) {
+        for (const type of FORM_TYPES) body.content![type] ??= { schema: json.schema };
+        if (!hasRequiredFields(document, json.schema)) body.required = false;
+      }
+      const responses = (operation.responses ??= {});
+      const needsUser = (operation.security ?? []).some((r) => Object.keys(r).some((k) => API_SCHEMES.has(k)));
+      for (const [status, description] of Object.entries(ERRORS)) {
+        if (status !== '400' && !needsUser) continue;
+        responses[status] ??= { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
+      }
+    }
+  }
+  return document;
+}
+
+function hasRequiredFields(document: OpenAPIObject, schema: unknown): boolean {
+  const ref = (schema as { $ref?: string } | undefined)?.$ref;
+  const resolved = ref ? document.components?.schemas?.[ref.replace('#/components/schemas/', '')] : schema;
+  const required = (resolved as { required?: unknown[] } | undefined)?.required;
+  return resolved === undefined || (Array.isArray(required) && required.length > 0) || (resolved as { type?: string }).type !== 'object';
 }
 
 /**
