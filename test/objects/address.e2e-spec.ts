@@ -115,7 +115,7 @@ describe('the address essence', () => {
     const own = await set(admin, { code: POLEVAYA, index: '140199', street: 'Полевая улица' });
     expect(own).toMatchObject({
       region: 'обл. Московская',
-      district: 'р-н. Раменский',
+      district: 'р-н Раменский',
       city: 'г. Раменское',
       settlement: 'д. Дергаево',
       street: 'Полевая улица',
