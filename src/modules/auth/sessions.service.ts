@@ -34,10 +34,14 @@ export class SessionsService {
     const closed = await this.uow.run(async () => {
       const codes = await this.repo.close(target, closeAll);
       for (const c of codes)
-        await this.events.write(
-          { type: 'M', code: AUTH_EVENTS.signOut, category: 'auth', text: 'Signed out', userId: session.userId, session: c },
-          this.uow.manager,
-        );
+        await this.events.write({
+          type: 'M',
+          code: AUTH_EVENTS.signOut,
+          category: 'auth',
+          text: 'Signed out',
+          userId: session.userId,
+          session: c,
+        });
       return codes;
     });
     this.cache.forget(closed);

@@ -116,7 +116,7 @@ export class SignInService {
       return { ok: false, error: new DomainError('UNAUTHORIZED', MESSAGES.signInFailed) };
     }
     const log = (type: 'M' | 'W' | 'E', code: number, text: string, session?: string) =>
-      this.events.write({ type, code, category: 'auth', text, userId: user.id, session }, this.uow.manager);
+      this.events.write({ type, code, category: 'auth', text, userId: user.id, session });
 
     if (user.status === 'expired' || (user.expiryDate && user.expiryDate.getTime() < Date.now())) {
       await log('W', AUTH_EVENTS.refused, `Sign-in refused: account expired (${origin.host ?? 'unknown host'})`);

@@ -1,21 +1,18 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { compileListQuery } from '../../common/list-query/list-query.compiler.js';
 import { parseListQuery } from '../../common/list-query/list-query.parser.js';
-import type { ColumnMap } from '../../common/list-query/list-query.types.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { Auth, type AuthContext } from '../../common/security/auth-context.js';
-import { numbersIn, projectFields } from '../../common/list-query/result-rows.js';
+import { projectFields } from '../../common/list-query/result-rows.js';
 import { IsTimestamp } from '../../common/validation/dates.js';
 import { IsNumericId } from '../../common/validation/numeric-id.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
+import { EVENT_LOG_COLUMNS, EventLogRepository } from './event-log.repository.js';
 import { EventLogService } from './event-log.service.js';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
@@ -44,23 +41,8 @@ class EventLogGetDto {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) fields?: string[];
 }
 
-const COLUMNS: ColumnMap = {
-  id: { sql: 'l.id', type: 'integer' },
-  datetime: { sql: 'l.datetime', type: 'timestamp' },
-  type: { sql: 'l.type', type: 'text' },
-  code: { sql: 'l.code', type: 'integer' },
-  category: { sql: 'l.category', type: 'text' },
-  text: { sql: 'l.text', type: 'text' },
-  userid: { sql: 'l.user_id', type: 'integer' },
-  username: { sql: 'u.username', type: 'text' },
-  session: { sql: 'l.session', type: 'text' },
-  object: { sql: 'l.object_id', type: 'integer' },
-};
-const FROM = 'event_log l LEFT JOIN app_user u ON u.id = l.user_id';
 /** The last entries `/event/log` answers (newest first). */
 const LOG_LIMIT = 500;
-
-const numbers = (row: Record<string, unknown>) => numbersIn(row, ['id', 'code', 'userid', 'object']);
 
 /**
  * Seed 002's event log: read (administrators see every entry, others their own), add an entry, one entry,
@@ -72,41 +54,28 @@ const numbers = (row: Record<string, unknown>) => numbersIn(row, ['id', 'code', 
 @Controller('api/v1/event/log')
 export class EventLogController {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly events: EventLogService,
+    private readonly repo: EventLogRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private visible(auth: AuthContext, param: number): { sql: string; params: unknown[] } {
-    return auth.admin ? { sql: 'TRUE', params: [] } : { sql: `l.user_id = $${param}`, params: [auth.userId] };
-  }
-
-  private select(): string {
-    return Object.entries(COLUMNS)
-      .map(([k, c]) => `${c.sql} AS "${k}"`)
-      .join(', ');
+  /** Administrators read every entry, others their own. */
+  private reader(auth: AuthContext): string | null {
+    return auth.admin ? null : auth.userId;
   }
 
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: `The event log by type, code and period (newest first, at most ${LOG_LIMIT})` })
-  async log(@Body() body: EventLogFilterDto, @Auth() auth: AuthContext) {
-    const v = this.visible(auth, 5);
-    const rows = await this.ds.query<Record<string, unknown>[]>(
-      `SELECT ${this.select()} FROM ${FROM}
-        WHERE ($1::char IS NULL OR l.type = $1) AND ($2::int IS NULL OR l.code = $2)
-          AND ($3::timestamptz IS NULL OR l.datetime >= $3) AND ($4::timestamptz IS NULL OR l.datetime < $4) AND ${v.sql}
-        ORDER BY l.id DESC LIMIT ${LOG_LIMIT}`,
-      [body.type ?? null, body.code ?? null, body.datefrom ?? null, body.dateto ?? null, ...v.params],
-    );
-    return rows.map(numbers);
+  log(@Body() body: EventLogFilterDto, @Auth() auth: AuthContext) {
+    return this.repo.filter(body, this.reader(auth), LOG_LIMIT);
   }
 
   @Post('set')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Add an entry (as the caller)' })
+  @ApiOperation({ summary: 'Add an entry (as the caller); type, code and text are all optional' })
   async set(@Body() body: EventLogSetDto, @Auth() auth: AuthContext) {
-    await this.events.write({
+    const id = await this.repo.insert({
       type: body.type ?? 'M',
       code: body.code ?? 9000,
       category: 'user',
@@ -114,38 +83,23 @@ export class EventLogController {
       userId: auth.userId,
       session: auth.session,
     });
-    const [row] = await this.ds.query<Record<string, unknown>[]>(
-      `SELECT ${this.select()} FROM ${FROM} WHERE l.user_id = $1 ORDER BY l.id DESC LIMIT 1`,
-      [auth.userId],
-    );
-    return numbers(row);
+    return this.repo.get(id, null);
   }
 
   @Post('get')
   @HttpCode(200)
   @ApiOperation({ summary: 'One entry' })
   async get(@Body() body: EventLogGetDto, @Auth() auth: AuthContext) {
-    const v = this.visible(auth, 2);
-    const [row] = await this.ds.query<Record<string, unknown>[]>(`SELECT ${this.select()} FROM ${FROM} WHERE l.id = $1 AND ${v.sql}`, [
-      body.id,
-      ...v.params,
-    ]);
+    const row = await this.repo.get(body.id, this.reader(auth));
     if (!row) throw new DomainError('NOT_FOUND', `Event log entry ${body.id} not found`);
-    return projectFields([numbers(row)], body.fields, Object.keys(COLUMNS))[0];
+    return projectFields([row], body.fields, Object.keys(EVENT_LOG_COLUMNS))[0];
   }
 
   @Post('list')
   @HttpCode(200)
   @ApiOperation({ summary: 'The event log by the list query language' })
   @ApiBody({ schema: { type: 'object' } })
-  async list(@Body() body: unknown, @Auth() auth: AuthContext) {
-    const q = parseListQuery(body, COLUMNS, this.config.list, { orderBy: ['id DESC'] });
-    const v = this.visible(auth, 1);
-    const c = compileListQuery(q, COLUMNS, { paramStart: 1 + v.params.length });
-    const rows = await this.ds.query<Record<string, unknown>[]>(
-      `SELECT ${c.select} FROM ${FROM} WHERE ${v.sql}${c.where ? ` AND (${c.where})` : ''} ${c.orderBy ? `ORDER BY ${c.orderBy}` : ''} LIMIT ${c.limit} OFFSET ${c.offset}`,
-      [...v.params, ...c.params],
-    );
-    return rows.map(numbers);
+  list(@Body() body: unknown, @Auth() auth: AuthContext) {
+    return this.repo.list(parseListQuery(body, EVENT_LOG_COLUMNS, this.config.list, { orderBy: ['id DESC'] }), this.reader(auth));
   }
 }

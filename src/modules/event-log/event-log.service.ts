@@ -1,32 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { EventLogEntry, type EventLogType } from './event-log.entity.js';
+import { EventLogRepository, type EventLogWrite } from './event-log.repository.js';
 
-export interface EventLogWrite {
-  type: EventLogType;
-  code: number;
-  category: string;
-  text: string;
-  userId?: string | null;
-  session?: string | null;
-  objectId?: string | null;
-}
+export type { EventLogWrite } from './event-log.repository.js';
 
-/** Writes to the shared event log; pass the caller's EntityManager to write inside its transaction. */
+/** Writes to the shared event log, inside the caller's unit of work when one is open. */
 @Injectable()
 export class EventLogService {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly repo: EventLogRepository) {}
 
-  async write(entry: EventLogWrite, manager: EntityManager = this.ds.manager): Promise<void> {
-    await manager.insert(EventLogEntry, {
-      type: entry.type,
-      code: entry.code,
-      category: entry.category,
-      text: entry.text.slice(0, 2000),
-      userId: entry.userId ?? null,
-      session: entry.session ?? null,
-      objectId: entry.objectId ?? null,
-    });
+  async write(entry: EventLogWrite): Promise<void> {
+    await this.repo.insert(entry);
   }
 }

@@ -237,10 +237,16 @@ export class WorkflowEngine {
     return { id: object.id, method: method.code, action: method.actionCode, state: newState, dropped: drop, result: ctx.result };
   }
 
-  private log(m: EntityManager, actor: Actor, objectId: string | null, text: string): Promise<void> {
-    return this.events.write(
-      { type: 'M', code: WORKFLOW_LOG_CODE, category: 'workflow', text, userId: actor.userId, session: actor.session, objectId },
-      m,
-    );
+  /** In the action's unit of work (the engine's manager is always the unit of work's). */
+  private log(_m: EntityManager, actor: Actor, objectId: string | null, text: string): Promise<void> {
+    return this.events.write({
+      type: 'M',
+      code: WORKFLOW_LOG_CODE,
+      category: 'workflow',
+      text,
+      userId: actor.userId,
+      session: actor.session,
+      objectId,
+    });
   }
 }
