@@ -30,18 +30,15 @@ export class AttachmentEvents {
   ): Promise<void> {
     if (!this.uow.inTransaction) throw new Error('attachment events are recorded inside the unit of work of the change');
     const m = this.uow.manager;
-    await this.log.write(
-      {
-        type: 'M',
-        code: ATTACHMENT_LOG_CODE,
-        category: 'object',
-        text,
-        userId: ctx.actor.userId,
-        session: ctx.actor.session,
-        objectId: payload.object,
-      },
-      m,
-    );
+    await this.log.write({
+      type: 'M',
+      code: ATTACHMENT_LOG_CODE,
+      category: 'object',
+      text,
+      userId: ctx.actor.userId,
+      session: ctx.actor.session,
+      objectId: payload.object,
+    });
     await this.outbox.record(m, type, payload);
   }
 }
