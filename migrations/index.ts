@@ -13,6 +13,7 @@ import { ServiceAccounts1796167699619 } from './1796167699619-ServiceAccounts.js
 import { CreateAddress1796175178491 } from './1796175178491-CreateAddress.js';
 import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
 import { UsedLegacyToken1796178877404 } from './1796178877404-UsedLegacyToken.js';
+import { CreateQrCodes1796175856262 } from './1796175856262-CreateQrCodes.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -34,4 +35,5 @@ export const MIGRATIONS: Function[] = [
   CreateAddress1796175178491,
   ObjectAttachments1796178307961,
   UsedLegacyToken1796178877404,
+  CreateQrCodes1796175856262,
 ];

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { UnitOfWorkModule } from './common/database/unit-of-work.module.js';
+import { BrowserSessionsModule } from './common/security/browser-session.js';
 import { ErrorsModule } from './common/errors/errors.module.js';
 import { loggerParams } from './common/http/logging.js';
 import type { AppConfig } from './config/app-config.js';
@@ -15,6 +16,7 @@ import { OidcModule } from './modules/oidc/oidc.module.js';
 import { ObjectAttachmentsModule } from './modules/object-attachments/object-attachments.module.js';
 import { ObjectsWorkflowModule } from './modules/objects-workflow/objects-workflow.module.js';
 import { EventsModule } from './common/events/events.module.js';
+import { QrCodesModule } from './modules/qr-codes/qr-codes.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 
 export interface AppModuleOptions {
@@ -44,6 +46,7 @@ export class AppModule {
         }),
         UnitOfWorkModule,
         ErrorsModule,
+        BrowserSessionsModule,
         SystemModule,
         EventLogModule,
         AuthModule,
@@ -52,6 +55,7 @@ export class AppModule {
         ObjectsWorkflowModule,
         ObjectAttachmentsModule,
         AddressModule,
+        QrCodesModule,
         ...imports,
       ],
     };

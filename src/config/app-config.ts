@@ -85,6 +85,15 @@ export interface AppConfig {
     /** Shortest client secret an administrator may choose (generated ones are 43 characters); the longest is 200. */
     clientSecretMinLength: number;
   };
+  /** Seed 004's identification codes (see docs/qr-codes.md). */
+  qr: {
+    ttlSeconds: number;
+    leadSeconds: number;
+    retainSeconds: number;
+    getUserAuth: 'none' | 'client';
+    rateLimit: number;
+    rateWindowSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -112,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       `Invalid configuration: BOOTSTRAP_CLIENT_SECRET must be at least CLIENT_SECRET_MIN_LENGTH (${vars.CLIENT_SECRET_MIN_LENGTH}) characters`,
     );
+  }
+  if (vars.QR_CODE_LEAD_SECONDS >= vars.QR_CODE_TTL_SECONDS) {
+    throw new ConfigError('Invalid configuration: QR_CODE_LEAD_SECONDS must be less than QR_CODE_TTL_SECONDS');
   }
   if (vars.LIST_DEFAULT_LIMIT > vars.LIST_MAX_LIMIT) {
     throw new ConfigError('Invalid configuration: LIST_DEFAULT_LIMIT must not exceed LIST_MAX_LIMIT');
@@ -187,6 +199,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           .filter(Boolean),
       },
       clientSecretMinLength: vars.CLIENT_SECRET_MIN_LENGTH,
+    },
+    qr: {
+      ttlSeconds: vars.QR_CODE_TTL_SECONDS,
+      leadSeconds: vars.QR_CODE_LEAD_SECONDS,
+      retainSeconds: vars.QR_CODE_RETAIN_SECONDS,
+      getUserAuth: vars.QR_GETUSER_AUTH,
+      rateLimit: vars.QR_GETUSER_RATE_LIMIT,
+      rateWindowSeconds: vars.QR_GETUSER_RATE_WINDOW_SECONDS,
     },
   };
 }

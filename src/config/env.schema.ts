@@ -344,4 +344,42 @@ export class EnvironmentVariables {
     message: 'BOOTSTRAP_CLIENT_REDIRECT_URIS must be comma-separated http(s) URLs',
   })
   BOOTSTRAP_CLIENT_REDIRECT_URIS = '';
+
+  /** Seed 004: how long a QR identification code is valid (the seed's example: 300 s). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  QR_CODE_TTL_SECONDS = 300;
+
+  /** When the current code has less than this left, GET /api/qr issues the next one ahead (future time_start). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  QR_CODE_LEAD_SECONDS = 30;
+
+  /** Expired codes are kept this long (getUser answers 104 for them), then purged (102). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(604_800)
+  QR_CODE_RETAIN_SECONDS = 3600;
+
+  /** Who may call /api/getUser: anyone (`none`, as the seed says for now) or a caller with an OAuth client's access token (`client`). */
+  @IsIn(['none', 'client'])
+  QR_GETUSER_AUTH: 'none' | 'client' = 'none';
+
+  /** getUser calls allowed per client address in each QR_GETUSER_RATE_WINDOW_SECONDS (0: no limit). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  QR_GETUSER_RATE_LIMIT = 60;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  QR_GETUSER_RATE_WINDOW_SECONDS = 60;
 }

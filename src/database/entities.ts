@@ -25,6 +25,7 @@ import { ObjectState, PlatformDocument, PlatformObject, PlatformReference } from
 import { State, StateType } from '../modules/objects-workflow/entities/state.entity.js';
 import { OAuthLogin } from '../modules/oidc/oauth-login.entity.js';
 import { OidcModel } from '../modules/oidc/oidc-model.entity.js';
+import { QrCode, QrRateWindow } from '../modules/qr-codes/qr-code.entity.js';
 import { RefreshToken } from '../modules/oidc/refresh-token.entity.js';
 
 /**
@@ -77,4 +78,6 @@ export const ENTITIES: Function[] = [
   ObjectDataType,
   ObjectData,
   ObjectGeolocation,
+  QrCode,
+  QrRateWindow,
 ];

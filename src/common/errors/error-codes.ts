@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, message: 'Not Found' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method Not Allowed' },
   CONFLICT: { status: 409, message: 'Conflict' },
+  GONE: { status: 410, message: 'Gone' },
   LENGTH_REQUIRED: { status: 411, message: 'Length Required' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Payload Too Large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Media Type' },

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
+import type { AppConfig } from '../../config/app-config.js';
 import type { Language } from '../i18n/language.js';
 
 /** Who is calling: resolved by the API guard from a bearer token, a request signature or HTTP Basic. */
@@ -20,7 +21,7 @@ export interface AuthContext {
   areaId: string;
   operDate: Date | null;
   language: Language;
-  via: 'token' | 'signature' | 'legacy-token' | 'basic';
+  via: 'token' | 'signature' | 'legacy-token' | 'basic' | 'browser';
 }
 
 declare module 'express-serve-static-core' {
@@ -38,6 +39,14 @@ export const DEFAULT_SCOPE = 'api';
 
 /** The route needs no credentials. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The route needs no credentials when the configuration says so (seed 004's getUser: QR_GETUSER_AUTH). */
+export const PublicWhen = (test: (config: AppConfig) => boolean) => SetMetadata(IS_PUBLIC, test);
+
+/** What @Public or @PublicWhen left on a route: whether it needs no credentials under this configuration. */
+export function isPublic(mark: boolean | ((config: AppConfig) => boolean) | undefined, config: AppConfig): boolean {
+  return typeof mark === 'function' ? mark(config) : mark === true;
+}
 
 /** Only members of the administrator group. */
 export const AdminOnly = () => SetMetadata(ADMIN_ONLY, true);

@@ -15,6 +15,20 @@ import { UsersRepository } from './users.repository.js';
 /** The group whose members (besides administrators) may create user accounts and bind them to clients. */
 export const ACCOUNT_CREATOR = 'account_creator';
 
+/** What another module may know of a person: names, whether they may act, and their groups' codes. */
+export interface Person {
+  id: string;
+  username: string;
+  /** The full name (the account's `name`, or family, given and patronymic names joined). */
+  fullName: string;
+  familyName: string | null;
+  givenName: string | null;
+  middleName: string | null;
+  /** Neither locked nor expired. */
+  active: boolean;
+  groups: string[];
+}
+
 export interface SessionRef {
   id: string;
   code: string;
@@ -58,6 +72,23 @@ export class AccountsService {
       email_verified: u.emailVerified,
       phone_number: u.phone ?? undefined,
       phone_number_verified: u.phoneVerified,
+    };
+  }
+
+  /** The person with this id, or undefined when there is none (any more). */
+  async person(userId: string): Promise<Person | undefined> {
+    const [u, groups] = await Promise.all([this.users.find(userId), this.users.groupsOf(userId)]);
+    if (!u) return undefined;
+    const joined = [u.familyName, u.givenName, u.patronymicName].filter(Boolean).join(' ');
+    return {
+      id: u.id,
+      username: u.username,
+      fullName: u.name || joined,
+      familyName: u.familyName,
+      givenName: u.givenName,
+      middleName: u.patronymicName,
+      active: u.status === 'active' && (u.expiryDate === null || new Date(u.expiryDate).getTime() > Date.now()),
+      groups,
     };
   }
 

@@ -4,11 +4,12 @@ import type { Request, Response } from 'express';
 import { ContractRegistry } from '../../common/errors/contract-registry.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { format } from '../../common/i18n/language.js';
-import { ADMIN_ONLY, type AuthContext, DEFAULT_SCOPE, IS_PUBLIC, REQUIRED_SCOPE } from '../../common/security/auth-context.js';
+import { ADMIN_ONLY, type AuthContext, DEFAULT_SCOPE, IS_PUBLIC, isPublic, REQUIRED_SCOPE } from '../../common/security/auth-context.js';
+import { BROWSER_SESSION, BrowserSessions } from '../../common/security/browser-session.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { MESSAGES } from './auth.messages.js';
-import { invalidToken } from './open-sessions.service.js';
+import { invalidToken, OpenSessions } from './open-sessions.service.js';
 import { AccessTokenStrategy } from './strategies/access-token.strategy.js';
 import { type Authenticator, authenticatorOf } from './strategies/authenticator.js';
 import { BasicStrategy } from './strategies/basic.strategy.js';
@@ -49,7 +50,9 @@ export class ApiAuthGuard implements CanActivate {
     accessToken: AccessTokenStrategy,
     legacyToken: LegacyTokenStrategy,
     basic: BasicStrategy,
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly browserSessions: BrowserSessions,
+    private readonly openSessions: OpenSessions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.realm = config.auth.issuer;
     this.passport = authenticatorOf({ signature, 'access-token': accessToken, 'legacy-token': legacyToken, basic });
@@ -57,10 +60,17 @@ export class ApiAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (isPublic(this.reflector.getAllAndOverride(IS_PUBLIC, targets), this.config)) return true;
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    const auth = await this.authenticate(req, http.getResponse<Response>(), context);
+    const res = http.getResponse<Response>();
+    const browser =
+      this.reflector.getAllAndOverride<boolean>(BROWSER_SESSION, targets) && presentedScheme(req) === null
+        ? await this.browserSessions.resolve(req, res)
+        : undefined;
+    const auth = browser
+      ? this.openSessions.context(await this.openSessions.require(browser.session, browser.userId), 'browser', null)
+      : await this.authenticate(req, res, context);
     req.auth = auth;
     req.sessionLanguage = auth.language;
     const scope = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, targets) ?? DEFAULT_SCOPE;

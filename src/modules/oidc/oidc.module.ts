@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module.js';
+import { BrowserSessionBridge } from './browser-session.bridge.js';
 import { InteractionController } from './interaction.controller.js';
 import { OAuthClientsController } from './oauth-clients.controller.js';
 import { OAuthEndpointsController } from './oauth-endpoints.controller.js';
@@ -32,6 +33,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository.js';
     OAuthGrantsService,
     OidcBootstrapService,
     OidcProviderService,
+    BrowserSessionBridge,
   ],
   exports: [OAuthClientsService],
 })
