@@ -86,6 +86,26 @@ describe('QR identification (seed 004)', () => {
     expect(stored.some((r) => String(r.r).includes(sha256(code)))).toBe(true);
   });
 
+  it('/api/qr.svg and /api/qr.png render the same code, its window in headers; not signed in: the seed envelope', async () => {
+    const { code, time_start } = (await qrOf(ivan)).body as { code: string; time_start: number };
+    const { body: _s, ...svgHeaders } = signedHeaders(ivan, '/api/qr.svg');
+    const svg = await t.http.get('/api/qr.svg').set(svgHeaders).buffer(true);
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(String(svg.body)).toMatch(/^<svg /);
+    expect(svg.headers['x-qr-code']).toBe(code);
+    expect(Number(svg.headers['x-qr-time-start'])).toBe(time_start);
+    const { body: _p, ...pngHeaders } = signedHeaders(ivan, '/api/qr.png?size=128');
+    const png = await t.http.get('/api/qr.png?size=128').set(pngHeaders);
+    expect(png.status).toBe(200);
+    expect(png.headers['content-type']).toBe('image/png');
+    expect((png.body as Buffer).subarray(1, 4).toString()).toBe('PNG');
+    expect((png.body as Buffer).readUInt32BE(16)).toBe(128);
+    const anonymous = await t.http.get('/api/qr.png');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toEqual({ error: 1, error_msg: expect.any(String) });
+  });
+
   it("permissions are the user's groups other than `user`", async () => {
     const admin = await signIn(t, ADMIN);
     const { code } = (await qrOf(admin)).body as { code: string };

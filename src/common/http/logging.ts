@@ -78,6 +78,7 @@ export function loggerParams(level: string, destination?: DestinationStream): Pa
         'req.headers.secret',
         'req.headers["x-callback-key"]',
         'res.headers["set-cookie"]',
+        'res.headers["x-qr-code"]',
       ],
       censor: '[redacted]',
     },

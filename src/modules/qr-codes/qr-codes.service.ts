@@ -70,8 +70,17 @@ export class QrCodesService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.purgeTimer);
   }
 
-  /** The user's current code, or the next one when the current is about to run out. */
+  /** The user's current code, or the next one when the current is about to run out (seed 004's GET /api/qr). */
   issue(userId: string): Promise<IssuedCode> {
+    return this.window(userId, true);
+  }
+
+  /** The user's code that is valid now (the /qr page shows it until the next one's time_start). */
+  current(userId: string): Promise<IssuedCode> {
+    return this.window(userId, false);
+  }
+
+  private window(userId: string, ahead: boolean): Promise<IssuedCode> {
     const { ttlSeconds, leadSeconds, retainSeconds } = this.config.qr;
     return this.uow.run(async () => {
       await this.repo.lockUser(userId);
@@ -79,7 +88,7 @@ export class QrCodesService implements OnModuleInit, OnModuleDestroy {
       await this.repo.purge(now - retainSeconds, userId);
       const codes = await this.repo.unexpired(userId, now);
       const current = codes.find((c) => c.start <= now) ?? (await this.stored(userId, now, now + ttlSeconds));
-      if (current.expire - now >= leadSeconds) return this.view(userId, current);
+      if (!ahead || current.expire - now >= leadSeconds) return this.view(userId, current);
       const next =
         codes.find((c) => c.start === current.expire) ?? (await this.stored(userId, current.expire, current.expire + ttlSeconds));
       return this.view(userId, next);
