@@ -81,7 +81,15 @@ describe('The /qr page in a browser', () => {
     // (Moving the window re-derives its code: the code is a function of the window's start.)
     const shownCode = await page.locator('#code').innerText();
     expect(shownCode).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(await page.locator('#qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(
+      await page
+        .locator('#qr')
+        .evaluate(
+          (img) =>
+            (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+            (img as unknown as { naturalWidth: number }).naturalWidth > 0,
+        ),
+    ).toBe(true);
 
     // Half the lead (15 s) before expiry the page fetches the next image; it shows it when its window starts.
     const fetched = page.waitForResponse((r) => r.url().endsWith('/api/qr.svg'));
@@ -96,7 +104,17 @@ describe('The /qr page in a browser', () => {
     const next = (await (await page.request.get(`${t.baseUrl}/api/qr`)).json()) as { code: string };
     expect(await page.locator('#code').innerText()).toBe(next.code);
     expect(await page.locator('#qr').getAttribute('src')).toMatch(/^blob:/);
-    await expect.poll(() => page.locator('#qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .locator('#qr')
+          .evaluate(
+            (img) =>
+              (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+              (img as unknown as { naturalWidth: number }).naturalWidth > 0,
+          ),
+      )
+      .toBe(true);
 
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
