@@ -14,6 +14,7 @@ import { CreateAddress1796175178491 } from './1796175178491-CreateAddress.js';
 import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
 import { UsedLegacyToken1796178877404 } from './1796178877404-UsedLegacyToken.js';
 import { CreateQrCodes1796175856262 } from './1796175856262-CreateQrCodes.js';
+import { CreateOfficesAndShifts1796178097087 } from './1796178097087-CreateOfficesAndShifts.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -36,4 +37,5 @@ export const MIGRATIONS: Function[] = [
   ObjectAttachments1796178307961,
   UsedLegacyToken1796178877404,
   CreateQrCodes1796175856262,
+  CreateOfficesAndShifts1796178097087,
 ];

@@ -17,6 +17,7 @@ import { ObjectAttachmentsModule } from './modules/object-attachments/object-att
 import { ObjectsWorkflowModule } from './modules/objects-workflow/objects-workflow.module.js';
 import { EventsModule } from './common/events/events.module.js';
 import { QrCodesModule } from './modules/qr-codes/qr-codes.module.js';
+import { SessionsExportModule } from './modules/sessions-export/sessions-export.module.js';
 import { SystemModule } from './modules/system/system.module.js';
 
 export interface AppModuleOptions {
@@ -56,6 +57,7 @@ export class AppModule {
         ObjectAttachmentsModule,
         AddressModule,
         QrCodesModule,
+        SessionsExportModule,
         ...imports,
       ],
     };

@@ -94,6 +94,8 @@ export interface AppConfig {
     rateLimit: number;
     rateWindowSeconds: number;
   };
+  /** Work shifts (docs/shifts.md). */
+  shifts: { scanRepeatSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -208,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateLimit: vars.QR_GETUSER_RATE_LIMIT,
       rateWindowSeconds: vars.QR_GETUSER_RATE_WINDOW_SECONDS,
     },
+    shifts: { scanRepeatSeconds: vars.SHIFT_SCAN_REPEAT_SECONDS },
   };
 }
 

@@ -382,4 +382,11 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   QR_GETUSER_RATE_WINDOW_SECONDS = 60;
+
+  /** A scan within this many seconds of a shift's begin is the same scan again and changes nothing. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  SHIFT_SCAN_REPEAT_SECONDS = 60;
 }

@@ -8,6 +8,8 @@ export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs =
   return {
     type: 'postgres',
     url,
+    // Generated UUIDs are PostgreSQL's own gen_random_uuid() (core since 13), not uuid-ossp's.
+    uuidExtension: 'pgcrypto',
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

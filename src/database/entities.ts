@@ -17,6 +17,8 @@ import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
 import { OutboxDelivery, OutboxMessage } from '../common/events/outbox.entity.js';
 import { AclClass, AclMethod, AclObject } from '../modules/objects-workflow/entities/access.entity.js';
 import { Address } from '../modules/objects-workflow/entities/address.entity.js';
+import { Office } from '../modules/objects-workflow/entities/office.entity.js';
+import { ShiftSession } from '../modules/sessions-export/shift-session.entity.js';
 import { Calendar } from '../modules/objects-workflow/entities/calendar.entity.js';
 import { Essence, ObjectClass, ObjectType } from '../modules/objects-workflow/entities/class.entity.js';
 import { Client } from '../modules/objects-workflow/entities/client.entity.js';
@@ -66,6 +68,8 @@ export const ENTITIES: Function[] = [
   PlatformReference,
   Client,
   Calendar,
+  Office,
+  ShiftSession,
   Address,
   AclClass,
   AclMethod,

@@ -83,6 +83,7 @@ describe('objects and workflow', () => {
       'address',
       'client',
       'calendar',
+      'office',
     ]);
     const classes = (await post(admin, '/class')).body as { code: string; abstract: boolean; level: number }[];
     expect(classes.find((c) => c.code === 'client')).toMatchObject({ abstract: false, level: 2, essencecode: 'client' });

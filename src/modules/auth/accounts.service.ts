@@ -18,6 +18,8 @@ export const ACCOUNT_CREATOR = 'account_creator';
 /** What another module may know of a person: names, whether they may act, and their groups' codes. */
 export interface Person {
   id: string;
+  /** The stable public id. */
+  uuid: string;
   username: string;
   /** The full name (the account's `name`, or family, given and patronymic names joined). */
   fullName: string;
@@ -82,6 +84,7 @@ export class AccountsService {
     const joined = [u.familyName, u.givenName, u.patronymicName].filter(Boolean).join(' ');
     return {
       id: u.id,
+      uuid: u.uuid,
       username: u.username,
       fullName: u.name || joined,
       familyName: u.familyName,

@@ -146,7 +146,7 @@ export class UsersRepository {
   }
 }
 
-export const USER_COLUMNS = `id, username, password_hash AS "passwordHash", type, name, short_name AS "shortName",
+export const USER_COLUMNS = `id, username, uuid, password_hash AS "passwordHash", type, name, short_name AS "shortName",
   family_name AS "familyName", given_name AS "givenName", patronymic_name AS "patronymicName", email,
   email_verified AS "emailVerified", phone, phone_verified AS "phoneVerified", session_limit AS "sessionLimit", created,
   locale_id AS "localeId", area_id AS "areaId", interface_id AS "interfaceId", description, picture, info,

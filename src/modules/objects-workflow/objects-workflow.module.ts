@@ -1,3 +1,4 @@
+import { OfficesService } from './offices.service.js';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CLIENT_REGISTRAR } from '../../common/security/client-registrar.js';
@@ -27,6 +28,7 @@ import { WorkflowService } from './workflow.service.js';
   // One controller per essence definition (the factory), then the essences' own extra routes.
   controllers: [WorkflowController, ...ESSENCES.map(essenceController), AddressController],
   providers: [
+    OfficesService,
     WorkflowRepository,
     AccessService,
     WorkflowHandlerRegistry,
@@ -38,6 +40,6 @@ import { WorkflowService } from './workflow.service.js';
     // Sign-up (identity module) creates the client document through it.
     { provide: CLIENT_REGISTRAR, useExisting: ClientRegistrarService },
   ],
-  exports: [WorkflowService, CLIENT_REGISTRAR],
+  exports: [WorkflowService, CLIENT_REGISTRAR, OfficesService],
 })
 export class ObjectsWorkflowModule {}

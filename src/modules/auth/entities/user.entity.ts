@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Check, Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { Area } from './area.entity.js';
 import { Interface } from './interface.entity.js';
 import { Locale } from './locale.entity.js';
@@ -18,6 +18,11 @@ export class User {
 
   @Column({ type: 'citext', unique: true })
   username: string;
+
+  /** A stable public id (seed 000's `userId` is a UUID). */
+  @Column({ type: 'uuid', unique: true })
+  @Generated('uuid')
+  uuid: string;
 
   @Column({ type: 'text' })
   passwordHash: string;
