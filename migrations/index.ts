@@ -10,6 +10,7 @@ import { IndexClientLists1795372572839 } from './1795372572839-IndexClientLists.
 import { OutboxDeliveryLeases1796163521469 } from './1796163521469-OutboxDeliveryLeases.js';
 import { CreateAddressTree1796166668041 } from './1796166668041-CreateAddressTree.js';
 import { ServiceAccounts1796167699619 } from './1796167699619-ServiceAccounts.js';
+import { PortalPersons1796173971851 } from './1796173971851-PortalPersons.js';
 import { CreateAddress1796175178491 } from './1796175178491-CreateAddress.js';
 import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
 import { UsedLegacyToken1796178877404 } from './1796178877404-UsedLegacyToken.js';
@@ -33,6 +34,7 @@ export const MIGRATIONS: Function[] = [
   OutboxDeliveryLeases1796163521469,
   CreateAddressTree1796166668041,
   ServiceAccounts1796167699619,
+  PortalPersons1796173971851,
   CreateAddress1796175178491,
   ObjectAttachments1796178307961,
   UsedLegacyToken1796178877404,

@@ -1,5 +1,6 @@
 import { AddressTreeImport } from '../modules/address/entities/address-tree-import.entity.js';
 import { AddressTreeNode } from '../modules/address/entities/address-tree-node.entity.js';
+import { PortalPerson } from '../modules/callbacks/entities/portal-person.entity.js';
 import { AuthCode } from '../modules/auth/entities/auth-code.entity.js';
 import { Area } from '../modules/auth/entities/area.entity.js';
 import { Interface } from '../modules/auth/entities/interface.entity.js';
@@ -84,4 +85,5 @@ export const ENTITIES: Function[] = [
   ObjectGeolocation,
   QrCode,
   QrRateWindow,
+  PortalPerson,
 ];

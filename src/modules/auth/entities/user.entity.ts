@@ -34,6 +34,10 @@ export class User {
   @Column({ type: 'char', length: 64, nullable: true, unique: true })
   secretCodeHash: string | null;
 
+  /** argon2id hash of the 4-digit PIN the intranet portal issued (seed 001), for the PIN sign-in; null: none. */
+  @Column({ type: 'text', nullable: true })
+  pinHash: string | null;
+
   @Column({ type: 'varchar', length: 12, default: 'physical' })
   type: ClientType;
 
