@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { AddressModule } from './modules/address/address.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { CallbacksModule } from './modules/callbacks/callbacks.module.js';
 import { EventLogModule } from './modules/event-log/event-log.module.js';
 import { OidcModule } from './modules/oidc/oidc.module.js';
 import { ObjectAttachmentsModule } from './modules/object-attachments/object-attachments.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         AddressModule,
         QrCodesModule,
         SessionsExportModule,
+        CallbacksModule,
         ...imports,
       ],
     };

@@ -65,6 +65,8 @@ export interface AppConfig {
     authCodeTtl: number;
     lockThreshold: number;
     lockMinutes: number;
+    /** Wrong PINs in a row (with wrong passwords) before the lock. */
+    pinLockThreshold: number;
     nonceWindow: number;
     /** How long a process may trust its memory of an open session (0: always ask the database). */
     sessionCacheSeconds: number;
@@ -96,6 +98,8 @@ export interface AppConfig {
   };
   /** Work shifts (docs/shifts.md). */
   shifts: { scanRepeatSeconds: number };
+  /** The intranet portal's X-Callback-Key values (seed 001); none: its routes answer 404. */
+  callbacks: { keys: string[] };
 }
 
 export class ConfigError extends Error {
@@ -181,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authCodeTtl: vars.AUTH_CODE_TTL_SECONDS,
       lockThreshold: vars.AUTH_LOCK_THRESHOLD,
       lockMinutes: vars.AUTH_LOCK_MINUTES,
+      pinLockThreshold: vars.AUTH_PIN_LOCK_THRESHOLD,
       nonceWindow: vars.NONCE_WINDOW_SECONDS,
       sessionCacheSeconds: vars.SESSION_CACHE_SECONDS,
       basicAuth: vars.API_BASIC_AUTH,
@@ -211,6 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rateWindowSeconds: vars.QR_GETUSER_RATE_WINDOW_SECONDS,
     },
     shifts: { scanRepeatSeconds: vars.SHIFT_SCAN_REPEAT_SECONDS },
+    callbacks: {
+      keys: vars.CALLBACK_KEYS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
   };
 }
 

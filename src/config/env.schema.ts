@@ -249,6 +249,21 @@ export class EnvironmentVariables {
   @Max(525_600)
   AUTH_LOCK_MINUTES = 30;
 
+  /** Wrong PINs in a row (counted with wrong passwords) before the account locks: a 4-digit PIN is short. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  AUTH_PIN_LOCK_THRESHOLD = 3;
+
+  /** Keys the intranet portal may present in X-Callback-Key (comma-separated; empty: the callback routes are off). */
+  @IsString()
+  @MaxLength(4096)
+  @Matches(/^(|[\x21-\x2b\x2d-\x7e]{8,200}(,\s*[\x21-\x2b\x2d-\x7e]{8,200})*)$/, {
+    message: 'CALLBACK_KEYS must be comma-separated keys of 8-200 printable ASCII characters',
+  })
+  CALLBACK_KEYS = '';
+
   @Type(() => Number)
   @IsInt()
   @Min(5)

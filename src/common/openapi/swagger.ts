@@ -51,6 +51,10 @@ export function setupSwagger(app: INestApplication): void {
   for (const header of SIGNATURE_SCHEMES) {
     builder.addApiKey({ type: 'apiKey', in: 'header', name: header, description: `HMAC-SHA256 request signing: ${header} header` }, header);
   }
+  builder.addApiKey(
+    { type: 'apiKey', in: 'header', name: 'X-Callback-Key', description: 'The intranet portal’s key (seed 001): one of CALLBACK_KEYS' },
+    'callback-key',
+  );
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = describeBodiesAndErrors(markPublic(app, SwaggerModule.createDocument(app, builder.build())));
   SwaggerModule.setup('docs', app, document, {

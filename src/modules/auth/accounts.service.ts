@@ -3,12 +3,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sha256Hex } from '../../common/security/hash.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
+import { UnitOfWork } from '../../common/database/unit-of-work.js';
+import { EventLogService } from '../event-log/event-log.service.js';
 import { BasicCredentialsCache } from './basic-credentials.cache.js';
 import type { ClientType } from './entities/user.entity.js';
 import { OpenSessionCache } from './open-session.cache.js';
 import { OpenSessions } from './open-sessions.service.js';
+import { PasswordService } from './password.service.js';
 import { secretCodeDigest } from './secret-code.js';
-import { sessionRefreshable, SessionsRepository, sessionUsable } from './sessions.repository.js';
+import { sessionRefreshable, SessionsRepository, sessionUsable, type UserSession } from './sessions.repository.js';
+import { AUTH_EVENTS } from './sign-in.service.js';
 import { type SignUp, SignUpService } from './sign-up.service.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -56,8 +60,44 @@ export class AccountsService {
     private readonly basicCache: BasicCredentialsCache,
     private readonly signUps: SignUpService,
     private readonly openSessions: OpenSessions,
+    private readonly passwords: PasswordService,
+    private readonly events: EventLogService,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** The id of the user with this e-mail, or undefined. */
+  userIdByEmail(email: string): Promise<string | undefined> {
+    return this.users.idByEmail(email);
+  }
+
+  /** Sets the user's PIN (seed 001), kept as an argon2id hash; the PIN sign-in checks it. */
+  async setPin(userId: string, pin: string): Promise<void> {
+    await this.users.setPinHash(userId, await this.passwords.hash(pin));
+  }
+
+  /** The user's open sessions that have not ended, newest first. */
+  userSessions(userId: string): Promise<UserSession[]> {
+    return this.sessions.openOfUser(userId);
+  }
+
+  /**
+   * Closes one open session of the user, or all of them (`sessionId` null), as sign-out does: their tokens and
+   * signatures stop working at once, and each close goes to the event log. Answers how many were closed.
+   */
+  async closeUserSessions(userId: string, sessionId: string | null, reason: string): Promise<number> {
+    const closed = await this.uow.run(async () => {
+      const codes = await this.sessions.closeOfUser(userId, sessionId);
+      for (const code of codes)
+        await this.events.write(
+          { type: 'M', code: AUTH_EVENTS.signOut, category: 'auth', text: reason, userId, session: code },
+          this.uow.manager,
+        );
+      return codes;
+    });
+    this.cache.forget(closed);
+    return closed.length;
+  }
 
   /** OpenID Connect standard claims of a user, or undefined. */
   async claims(userId: string): Promise<Record<string, unknown> | undefined> {

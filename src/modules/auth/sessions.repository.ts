@@ -24,6 +24,17 @@ export interface OpenSession {
   refreshExpires: Date;
 }
 
+/** A session as its user's list shows it (seed 001's sessions callback). */
+export interface UserSession {
+  id: string;
+  agent: string | null;
+  host: string | null;
+  accessExpires: Date;
+  refreshExpires: Date;
+  created: Date;
+  updated: Date;
+}
+
 /** A session's lifetime: usable before its idle deadline and its end; refreshable before its end. */
 export interface SessionLifetime {
   accessExpires: Date;
@@ -169,6 +180,24 @@ export class SessionsRepository {
         ? `UPDATE session SET closed = now() WHERE closed IS NULL AND user_id = (SELECT user_id FROM session WHERE code = $1) RETURNING code`
         : `UPDATE session SET closed = now() WHERE closed IS NULL AND code = $1 RETURNING code`,
       [code],
+    );
+    return rows.map((r) => r.code);
+  }
+
+  /** The user's open sessions that have not ended, newest first. */
+  async openOfUser(userId: string): Promise<UserSession[]> {
+    return this.m.query<UserSession[]>(
+      `SELECT id, agent, host, access_expires AS "accessExpires", refresh_expires AS "refreshExpires", created, updated
+         FROM session WHERE user_id = $1 AND closed IS NULL AND refresh_expires > now() ORDER BY created DESC, id DESC`,
+      [userId],
+    );
+  }
+
+  /** Closes one open session of the user (by id), or all of them (`sessionId` null); returns the closed codes. */
+  async closeOfUser(userId: string, sessionId: string | null): Promise<string[]> {
+    const [rows] = await this.m.query<[{ code: string }[], number]>(
+      `UPDATE session SET closed = now() WHERE user_id = $1 AND closed IS NULL AND ($2::bigint IS NULL OR id = $2::bigint) RETURNING code`,
+      [userId, sessionId],
     );
     return rows.map((r) => r.code);
   }

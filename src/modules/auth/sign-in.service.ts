@@ -16,8 +16,14 @@ import { secretCodeDigest } from './secret-code.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { type LoginField, UsersRepository } from './users.repository.js';
 
-/** A login (username, email or phone) and password, or a user's secret code alone (seed 002, password grant). */
-export type Credentials = { field: LoginField; login: string; password: string } | { field: 'secret'; secret: string };
+/**
+ * A login (username, email or phone) and password, a user's secret code alone (seed 002, password grant), or a
+ * user (found by the caller from the portal's tab_no or e-mail; undefined: nobody) and the PIN of seed 001.
+ */
+export type Credentials =
+  | { field: LoginField; login: string; password: string }
+  | { field: 'secret'; secret: string }
+  | { field: 'pin'; userId: string | undefined; pin: string };
 
 export interface RequestOrigin {
   agent: string | null;
@@ -108,11 +114,20 @@ export class SignInService {
   }
 
   private async attempt(c: Credentials, origin: RequestOrigin, options: SignInOptions): Promise<Attempt> {
-    const { lockThreshold, lockMinutes, accessTokenTtl, refreshTokenTtl, authCodeTtl } = this.config.auth;
+    const { lockMinutes, accessTokenTtl, refreshTokenTtl, authCodeTtl } = this.config.auth;
+    // A PIN is four digits: it locks the account after fewer failures than a password does.
+    const lockThreshold = c.field === 'pin' ? this.config.auth.pinLockThreshold : this.config.auth.lockThreshold;
     const user =
-      c.field === 'secret' ? await this.users.lockBySecretCode(secretCodeDigest(c.secret)) : await this.users.lockByLogin(c.field, c.login);
+      c.field === 'secret'
+        ? await this.users.lockBySecretCode(secretCodeDigest(c.secret))
+        : c.field === 'pin'
+          ? c.userId === undefined
+            ? undefined
+            : await this.users.lockById(c.userId)
+          : await this.users.lockByLogin(c.field, c.login);
     if (!user) {
-      if (c.field !== 'secret') await this.passwords.verify(null, c.password);
+      if (c.field === 'pin') await this.passwords.verify(null, c.pin);
+      else if (c.field !== 'secret') await this.passwords.verify(null, c.password);
       return { ok: false, error: new DomainError('UNAUTHORIZED', MESSAGES.signInFailed) };
     }
     const log = (type: 'M' | 'W' | 'E', code: number, text: string, session?: string) =>
@@ -130,15 +145,19 @@ export class SignInService {
     // A lock that has run out starts the count afresh.
     const errorsSoFar = lockedUntil ? 0 : user.inputError;
     // A secret code found its user by itself; a password is checked against the user's hash.
-    if (c.field !== 'secret' && !(await this.passwordMatches(user, c.field, c.password))) {
+    const matches =
+      c.field === 'secret' ||
+      (c.field === 'pin' ? await this.passwords.verify(user.pinHash, c.pin) : await this.passwordMatches(user, c.field, c.password));
+    if (!matches) {
       const lock = errorsSoFar + 1 >= lockThreshold;
       await this.users.recordFailure(user.id, lock, lockedUntil !== null);
       await log(
         'W',
         AUTH_EVENTS.badPassword,
-        `Wrong password (${errorsSoFar + 1} of ${lockThreshold}) from ${origin.host ?? 'unknown host'}`,
+        `Wrong ${c.field === 'pin' ? 'PIN' : 'password'} (${errorsSoFar + 1} of ${lockThreshold}) from ${origin.host ?? 'unknown host'}`,
       );
-      if (lock) await log('E', AUTH_EVENTS.locked, `Account locked for ${lockMinutes} min after ${lockThreshold} wrong passwords`);
+      if (lock)
+        await log('E', AUTH_EVENTS.locked, `Account locked for ${lockMinutes} min after ${errorsSoFar + 1} wrong passwords or PINs`);
       return { ok: false, error: new DomainError('UNAUTHORIZED', MESSAGES.signInFailed), locked: lock ? user.id : undefined };
     }
 

@@ -43,6 +43,23 @@ export class UsersRepository {
     return rows[0];
   }
 
+  /** The user with this id, row-locked like a sign-in by login (the PIN sign-in names its user by id). */
+  async lockById(id: string): Promise<User | undefined> {
+    const rows = await this.m.query<User[]>(`SELECT ${USER_COLUMNS} FROM app_user WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0];
+  }
+
+  /** Replaces the user's PIN hash (argon2id). */
+  async setPinHash(userId: string, hash: string): Promise<void> {
+    await this.m.query(`UPDATE app_user SET pin_hash = $2 WHERE id = $1`, [userId, hash]);
+  }
+
+  /** The id of the user with this e-mail, or undefined. */
+  async idByEmail(email: string): Promise<string | undefined> {
+    const rows = await this.m.query<{ id: string }[]>(`SELECT id FROM app_user WHERE email = $1`, [email]);
+    return rows[0]?.id;
+  }
+
   /** The user holding the secret code with this digest, row-locked like a password sign-in. */
   async lockBySecretCode(digest: string): Promise<User | undefined> {
     const rows = await this.m.query<User[]>(`SELECT ${USER_COLUMNS} FROM app_user WHERE secret_code_hash = $1 FOR UPDATE`, [digest]);
@@ -153,4 +170,4 @@ export const USER_COLUMNS = `id, username, uuid, password_hash AS "passwordHash"
   password_change AS "passwordChange", password_not_change AS "passwordNotChange", system, status, lock_date AS "lockDate",
   expiry_date AS "expiryDate", lc_ip AS "lcIp", input_count AS "inputCount", input_last AS "inputLast",
   input_error AS "inputError", input_error_last AS "inputErrorLast", input_error_all AS "inputErrorAll",
-  secret_code_hash AS "secretCodeHash"`;
+  secret_code_hash AS "secretCodeHash", pin_hash AS "pinHash"`;

@@ -1,0 +1,57 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { ApiContract } from '../../common/errors/api-contract.js';
+import { Public } from '../../common/security/auth-context.js';
+import { CallbackKeyGuard } from './callback-key.guard.js';
+import { CallbackErrorDto, CallbackResultDto, PinUpdateDto } from './callbacks.dto.js';
+import { PortalPersonsService } from './portal-persons.service.js';
+
+/**
+ * Seed 001: the intranet portal's callbacks. No user token: the portal authenticates with X-Callback-Key
+ * (CallbackKeyGuard). Errors in the seed's envelope (@ApiContract('callback')).
+ */
+@ApiTags('callbacks')
+@ApiContract('callback')
+@ApiSecurity('callback-key')
+@ApiExtraModels(CallbackErrorDto)
+@ApiUnauthorizedResponse({
+  description: 'Missing or wrong X-Callback-Key: `{"result": false, "error": "Invalid callback key."}`',
+  type: CallbackErrorDto,
+})
+@ApiNotFoundResponse({ description: 'No CALLBACK_KEYS configured (the routes are off), or an unknown person', type: CallbackErrorDto })
+@ApiUnprocessableEntityResponse({
+  description: 'Validation: `{"result": false, "<field>": ["<what is wrong>", ...], ...}`, one key per failing field',
+  schema: {
+    type: 'object',
+    properties: { result: { type: 'boolean', example: false } },
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+  },
+})
+@Public()
+@UseGuards(CallbackKeyGuard)
+@Controller('api/v1/callback')
+export class CallbacksController {
+  constructor(private readonly persons: PortalPersonsService) {}
+
+  @Post('pin/update')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Set the PIN of a person (the portal calls it when a new user registers)',
+    description:
+      'The person is found by id_phperson, or linked to the user with the e-mail ad_login, or a user is created (login and e-mail ad_login). tab_no and ad_login become the logins of the PIN sign-in (POST /api/v1/sign/pin); the PIN is kept as an argon2id hash. Repeating the call is harmless. 409 when tab_no or ad_login belongs to another person.',
+  })
+  @ApiOkResponse({ type: CallbackResultDto })
+  async pinUpdate(@Body() body: PinUpdateDto): Promise<CallbackResultDto> {
+    await this.persons.updatePin(body);
+    return { result: true };
+  }
+}

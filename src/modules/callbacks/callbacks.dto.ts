@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Rule, optionalText, requiredDatetime, requiredEmail, requiredPin, requiredText } from './callbacks.rules.js';
+
+/** Lengths of the portal's identifiers (1C ids are GUIDs; personnel numbers are short). */
+export const PORTAL_ID_MAX = 100;
+export const TAB_NO_MAX = 50;
+
+/** seed 001 `POST /api/v1/callback/pin/update`: the PIN the portal generated at a person's registration. */
+export class PinUpdateDto {
+  @ApiProperty({
+    description: 'Id of the person in transit_1c_PhPerson (the portal’s id of the user)',
+    example: '381004a1-d925-11e8-9126-00155d640b22',
+    maxLength: PORTAL_ID_MAX,
+  })
+  @Rule(requiredText('id_phperson', PORTAL_ID_MAX))
+  id_phperson: string;
+
+  @ApiProperty({
+    description: 'Personnel number in transit_1c_employee (the PIN sign-in’s login)',
+    example: '00-0001234',
+    maxLength: TAB_NO_MAX,
+  })
+  @Rule(requiredText('tab_no', TAB_NO_MAX))
+  tab_no: string;
+
+  @ApiProperty({ description: 'The user’s e-mail (also a login of the PIN sign-in)', example: 'ivanov@osnova.ru' })
+  @Rule(requiredEmail('ad_login'))
+  ad_login: string;
+
+  @ApiProperty({
+    description: 'The 4-digit PIN: a string of four digits, or a number 0..9999 (42 is PIN 0042)',
+    oneOf: [
+      { type: 'string', pattern: '^\\d{4}$' },
+      { type: 'integer', minimum: 0, maximum: 9999 },
+    ],
+    example: '1234',
+  })
+  @Rule(requiredPin('pin_code'))
+  pin_code: string | number;
+
+  @ApiProperty({
+    description: 'When the portal created the PIN: YYYY-MM-DD HH:MM:SS (UTC), ISO 8601 or epoch milliseconds',
+    example: '2019-11-25 11:43:22',
+  })
+  @Rule(requiredDatetime('created_at'))
+  created_at: string | number;
+}
+
+/** seed 001's answer: `{"result": true}`. */
+export class CallbackResultDto {
+  @ApiProperty({ example: true }) result: boolean;
+}
+
+/** seed 001's error envelope: `{"result": false, "error": "..."}`; validation (422): `{"result": false, "<field>": ["..."]}`. */
+export class CallbackErrorDto {
+  @ApiProperty({ example: false }) result: boolean;
+  @ApiPropertyOptional({ example: 'User not found.', description: 'What went wrong (every error but validation)' }) error?: string;
+}
+
+/** A PIN sign-in: the personnel number or the e-mail the portal registered, and the PIN. */
+export class PinSignInDto {
+  @ApiPropertyOptional({ description: 'Personnel number (tab_no of pin/update)', example: '00-0001234' })
+  @Rule(optionalText('tab_no', TAB_NO_MAX))
+  tab_no?: string;
+
+  @ApiPropertyOptional({ description: 'E-mail (ad_login of pin/update)', example: 'ivanov@osnova.ru' })
+  @Rule(optionalText('email', 254))
+  email?: string;
+
+  @ApiProperty({ description: 'The 4-digit PIN', example: '1234' })
+  @Rule(requiredPin('pin'))
+  pin: string | number;
+}
+
+export class PinSignInResponseDto {
+  @ApiProperty({ example: '149d2ae6fa3f82eda21f7dba21824f199d508343' }) session: string;
+  @ApiProperty({ description: 'One-time authorization code, exchangeable at /oauth2/token' }) code: string;
+  @ApiProperty({ description: 'Key for HMAC-SHA256 request signatures' }) secret: string;
+}
