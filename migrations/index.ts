@@ -11,6 +11,7 @@ import { OutboxDeliveryLeases1796163521469 } from './1796163521469-OutboxDeliver
 import { CreateAddressTree1796166668041 } from './1796166668041-CreateAddressTree.js';
 import { ServiceAccounts1796167699619 } from './1796167699619-ServiceAccounts.js';
 import { PortalPersons1796173971851 } from './1796173971851-PortalPersons.js';
+import { PortalNotifications1796174539254 } from './1796174539254-PortalNotifications.js';
 import { CreateAddress1796175178491 } from './1796175178491-CreateAddress.js';
 import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
 import { UsedLegacyToken1796178877404 } from './1796178877404-UsedLegacyToken.js';
@@ -35,6 +36,7 @@ export const MIGRATIONS: Function[] = [
   CreateAddressTree1796166668041,
   ServiceAccounts1796167699619,
   PortalPersons1796173971851,
+  PortalNotifications1796174539254,
   CreateAddress1796175178491,
   ObjectAttachments1796178307961,
   UsedLegacyToken1796178877404,

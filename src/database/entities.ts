@@ -1,5 +1,6 @@
 import { AddressTreeImport } from '../modules/address/entities/address-tree-import.entity.js';
 import { AddressTreeNode } from '../modules/address/entities/address-tree-node.entity.js';
+import { PortalNotification, PortalNotificationRecipient } from '../modules/callbacks/entities/portal-notification.entity.js';
 import { PortalPerson } from '../modules/callbacks/entities/portal-person.entity.js';
 import { AuthCode } from '../modules/auth/entities/auth-code.entity.js';
 import { Area } from '../modules/auth/entities/area.entity.js';
@@ -86,4 +87,6 @@ export const ENTITIES: Function[] = [
   QrCode,
   QrRateWindow,
   PortalPerson,
+  PortalNotification,
+  PortalNotificationRecipient,
 ];
