@@ -57,6 +57,21 @@ export interface DomainEventCatalogue {
     validFrom: string;
     actor: string;
   };
+  /**
+   * The intranet portal pushed an event (seed 001) and it was stored for these users (those a retry had not
+   * reached already): for a delivery subscriber (push to their devices).
+   */
+  PortalNotificationReceived: {
+    notification: string;
+    /** `data.id` of the push, and its type: push | kip_new | kip_comment | kip_update. */
+    sourceId: string;
+    type: string;
+    title: string;
+    message: string;
+    data: Record<string, unknown>;
+    /** User ids (newly addressed by this push). */
+    users: string[];
+  };
 }
 
 export type DomainEventType = keyof DomainEventCatalogue;

@@ -12,7 +12,8 @@ import {
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { Public } from '../../common/security/auth-context.js';
 import { CallbackKeyGuard } from './callback-key.guard.js';
-import { CallbackErrorDto, CallbackResultDto, PinUpdateDto } from './callbacks.dto.js';
+import { CallbackErrorDto, CallbackResultDto, PinUpdateDto, PushEventDto, PushEventResultDto } from './callbacks.dto.js';
+import { NotificationsService } from './notifications.service.js';
 import { PortalPersonsService } from './portal-persons.service.js';
 
 /**
@@ -40,7 +41,10 @@ import { PortalPersonsService } from './portal-persons.service.js';
 @UseGuards(CallbackKeyGuard)
 @Controller('api/v1/callback')
 export class CallbacksController {
-  constructor(private readonly persons: PortalPersonsService) {}
+  constructor(
+    private readonly persons: PortalPersonsService,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   @Post('pin/update')
   @HttpCode(200)
@@ -53,5 +57,18 @@ export class CallbacksController {
   async pinUpdate(@Body() body: PinUpdateDto): Promise<CallbackResultDto> {
     await this.persons.updatePin(body);
     return { result: true };
+  }
+
+  @Post('portal/push/events')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'An event on the portal (push, kip_new, kip_comment, kip_update) for some of its users',
+    description:
+      'Stored as a notification of each known user (GET/POST /api/v1/notification/list), once per (data.id, type): a retry adds only users it had not reached, and nothing twice. What is new is published after commit as the domain event PortalNotificationReceived (docs/events.md). Users the service does not know (no pin/update yet) are listed in `unknown_users`, not refused.',
+  })
+  @ApiOkResponse({ type: PushEventResultDto })
+  async pushEvents(@Body() body: PushEventDto): Promise<PushEventResultDto> {
+    const { unknownUsers } = await this.notifications.receive(body);
+    return unknownUsers.length > 0 ? { result: true, unknown_users: unknownUsers } : { result: true };
   }
 }

@@ -1,5 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Rule, optionalText, requiredDatetime, requiredEmail, requiredPin, requiredText } from './callbacks.rules.js';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsOptional, ValidateBy } from 'class-validator';
+import { numericId } from '../../common/validation/numeric-id.js';
+import { PORTAL_EVENT_TYPES, type PortalEventType } from './entities/portal-notification.entity.js';
+import {
+  oneOf,
+  optionalText,
+  portalIds,
+  PUSH_DATA_MAX,
+  pushData,
+  requiredDatetime,
+  requiredEmail,
+  requiredLongText,
+  requiredPin,
+  requiredText,
+  Rule,
+} from './callbacks.rules.js';
 
 /** Lengths of the portal's identifiers (1C ids are GUIDs; personnel numbers are short). */
 export const PORTAL_ID_MAX = 100;
@@ -76,4 +92,80 @@ export class PinSignInResponseDto {
   @ApiProperty({ example: '149d2ae6fa3f82eda21f7dba21824f199d508343' }) session: string;
   @ApiProperty({ description: 'One-time authorization code, exchangeable at /oauth2/token' }) code: string;
   @ApiProperty({ description: 'Key for HMAC-SHA256 request signatures' }) secret: string;
+}
+
+/** Most users one push may address. */
+export const PUSH_USERS_MAX = 5000;
+
+/** seed 001 `POST /api/v1/callback/portal/push/events`. */
+export class PushEventDto {
+  @ApiProperty({
+    description: `The portal's object; \`id\` (with \`type\`) identifies the event, so a retry is not stored twice. At most ${PUSH_DATA_MAX} characters as JSON`,
+    example: { id: '5dd52390673cf700567e1d72' },
+    type: 'object',
+    additionalProperties: true,
+    properties: { id: { oneOf: [{ type: 'string', maxLength: 100 }, { type: 'integer' }] } },
+    required: ['id'],
+  })
+  @Rule(pushData('data'))
+  data: Record<string, unknown> & { id: string | number };
+
+  @ApiProperty({ enum: PORTAL_EVENT_TYPES, example: 'kip_new' })
+  @Rule(oneOf('type', PORTAL_EVENT_TYPES))
+  type: PortalEventType;
+
+  @ApiProperty({ example: 'Создана новая задача КИП', maxLength: 500 })
+  @Rule(requiredLongText('title', 500))
+  title: string;
+
+  @ApiProperty({ example: 'Стыковка с международной космической лунной станцией.', maxLength: 10_000 })
+  @Rule(requiredLongText('message', 10_000))
+  message: string;
+
+  @ApiProperty({
+    description: `Portal ids of the addressees (id_phperson), 1..${PUSH_USERS_MAX}`,
+    type: [String],
+    example: ['381004a1-d925-11e8-9126-00155d640b22'],
+  })
+  @Rule(portalIds('users', PUSH_USERS_MAX))
+  users: string[];
+}
+
+export class PushEventResultDto {
+  @ApiProperty({ example: true }) result: boolean;
+  @ApiPropertyOptional({
+    description: 'Addressees the service does not know (no pin/update yet): not an error, only reported; absent when there are none',
+    type: [String],
+  })
+  unknown_users?: string[];
+}
+
+/** `POST /api/v1/notification/set`: mark the caller's notifications read (or unread again). */
+export class NotificationSetDto {
+  @ApiProperty({
+    description: 'Notification ids (one, or up to 1000)',
+    oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }],
+    example: [1, 2],
+  })
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => numericId(v) ?? v) : [numericId(value) ?? value]))
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateBy({
+    name: 'numericIds',
+    validator: {
+      validate: (v: unknown) => Array.isArray(v) && v.every((id) => typeof id === 'string' && numericId(id) === id),
+      defaultMessage: () => 'id must be a positive integer id or an array of them',
+    },
+  })
+  id: string[];
+
+  @ApiPropertyOptional({ description: 'true (default): read; false: unread again', default: true })
+  @IsOptional()
+  @IsBoolean()
+  read?: boolean;
+}
+
+export class NotificationSetResultDto {
+  @ApiProperty({ description: 'How many of the caller’s notifications changed', example: 2 }) updated: number;
 }

@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { CallbackKeyGuard } from './callback-key.guard.js';
 import { CallbacksController } from './callbacks.controller.js';
+import { NotificationsController } from './notifications.controller.js';
+import { NotificationsRepository } from './notifications.repository.js';
+import { NotificationsService } from './notifications.service.js';
 import { PinSignInController } from './pin-sign-in.controller.js';
 import { PortalPersonsRepository } from './portal-persons.repository.js';
 import { PortalPersonsService } from './portal-persons.service.js';
@@ -13,7 +16,7 @@ import { PortalPersonsService } from './portal-persons.service.js';
  */
 @Module({
   imports: [AuthModule],
-  controllers: [CallbacksController, PinSignInController],
-  providers: [CallbackKeyGuard, PortalPersonsRepository, PortalPersonsService],
+  controllers: [CallbacksController, PinSignInController, NotificationsController],
+  providers: [CallbackKeyGuard, PortalPersonsRepository, PortalPersonsService, NotificationsRepository, NotificationsService],
 })
 export class CallbacksModule {}

@@ -76,3 +76,46 @@ export const requiredDatetime =
     if (missing(v)) return `The ${field} field is required.`;
     return parseTimestamp(v) ? undefined : `The ${field} is not a valid date (YYYY-MM-DD HH:MM:SS, ISO 8601 or epoch milliseconds).`;
   };
+
+/** Longest `data` of a push, as JSON text. */
+export const PUSH_DATA_MAX = 65_536;
+
+/** seed 001's `data`: an object with an `id` (a string or a number, kept as text). */
+export const pushData =
+  (field: string) =>
+  (v: unknown): string | undefined => {
+    if (missing(v)) return `The ${field} field is required.`;
+    if (typeof v !== 'object' || Array.isArray(v)) return `The ${field} must be an object.`;
+    const id = (v as Record<string, unknown>).id;
+    if (id === undefined || id === null || id === '') return `The ${field}.id field is required.`;
+    if (typeof id === 'number' ? !Number.isSafeInteger(id) : typeof id !== 'string' || requiredText(`${field}.id`, 100)(id) !== undefined)
+      return `The ${field}.id must be a string of at most 100 characters or an integer.`;
+    if (JSON.stringify(v).length > PUSH_DATA_MAX) return `The ${field} may not be greater than ${PUSH_DATA_MAX} characters as JSON.`;
+    return undefined;
+  };
+
+export const oneOf =
+  (field: string, values: readonly string[]) =>
+  (v: unknown): string | undefined => {
+    if (missing(v)) return `The ${field} field is required.`;
+    return typeof v === 'string' && values.includes(v) ? undefined : `The selected ${field} is invalid (one of ${values.join(', ')}).`;
+  };
+
+/** A required text that may span lines (title, message). */
+export const requiredLongText =
+  (field: string, max: number) =>
+  (v: unknown): string | undefined => {
+    if (missing(v)) return `The ${field} field is required.`;
+    return optionalText(field, max)(v);
+  };
+
+/** A non-empty array of at most `max` portal ids. */
+export const portalIds =
+  (field: string, max: number) =>
+  (v: unknown): string | undefined => {
+    if (missing(v)) return `The ${field} field is required.`;
+    if (!Array.isArray(v) || v.length === 0) return `The ${field} must be a non-empty array.`;
+    if (v.length > max) return `The ${field} may not have more than ${max} items.`;
+    const bad = v.findIndex((id) => requiredText(field, 100)(id) !== undefined);
+    return bad < 0 ? undefined : `The ${field}.${bad} must be a string of 1 to 100 characters.`;
+  };
