@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiNotFoundResponse,
@@ -12,7 +12,18 @@ import {
 import { ApiContract } from '../../common/errors/api-contract.js';
 import { Public } from '../../common/security/auth-context.js';
 import { CallbackKeyGuard } from './callback-key.guard.js';
-import { CallbackErrorDto, CallbackResultDto, PinUpdateDto, PushEventDto, PushEventResultDto } from './callbacks.dto.js';
+import {
+  CallbackErrorDto,
+  CallbackResultDto,
+  PersonParamDto,
+  PinUpdateDto,
+  PortalSessionsDto,
+  PushEventDto,
+  PushEventResultDto,
+  SessionsDeleteQueryDto,
+} from './callbacks.dto.js';
+import { invalidField } from '../../common/validation/validation.pipe.js';
+import { PortalSessionsService } from './portal-sessions.service.js';
 import { NotificationsService } from './notifications.service.js';
 import { PortalPersonsService } from './portal-persons.service.js';
 
@@ -44,6 +55,7 @@ export class CallbacksController {
   constructor(
     private readonly persons: PortalPersonsService,
     private readonly notifications: NotificationsService,
+    private readonly sessions: PortalSessionsService,
   ) {}
 
   @Post('pin/update')
@@ -70,5 +82,30 @@ export class CallbacksController {
   async pushEvents(@Body() body: PushEventDto): Promise<PushEventResultDto> {
     const { unknownUsers } = await this.notifications.receive(body);
     return unknownUsers.length > 0 ? { result: true, unknown_users: unknownUsers } : { result: true };
+  }
+
+  @Get('sessions/:id_phperson')
+  @ApiOperation({
+    summary: 'The person’s sessions (open and not ended), newest first',
+    description: 'Times are `YYYY-MM-DD HH:MM:SS` in UTC. An unknown person: 404 `{"result": false, "error": "User not found."}`.',
+  })
+  @ApiOkResponse({ type: PortalSessionsDto })
+  async listSessions(@Param() params: PersonParamDto): Promise<PortalSessionsDto> {
+    return { result: true, data: await this.sessions.list(params.id_phperson) };
+  }
+
+  @Delete('sessions/:id_phperson')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Close one of the person’s sessions (?session_id=<id>) or all of them (?all=1)',
+    description:
+      'As sign-out does: the sessions’ access tokens, refresh tokens and request signatures stop working at once. An unknown person: 404 `User not found.`; a session_id that is not an open session of theirs: 404 `Session not found.`; neither or both parameters: 422.',
+  })
+  @ApiOkResponse({ type: CallbackResultDto })
+  async closeSessions(@Param() params: PersonParamDto, @Query() query: SessionsDeleteQueryDto): Promise<CallbackResultDto> {
+    if ((query.session_id === undefined) === (query.all === undefined))
+      throw invalidField('session_id', 'Give either session_id or all=1.');
+    await this.sessions.close(params.id_phperson, query.session_id ?? null);
+    return { result: true };
   }
 }

@@ -5,6 +5,8 @@ import { numericId } from '../../common/validation/numeric-id.js';
 import { PORTAL_EVENT_TYPES, type PortalEventType } from './entities/portal-notification.entity.js';
 import {
   oneOf,
+  optionalAll,
+  optionalSessionId,
   optionalText,
   portalIds,
   PUSH_DATA_MAX,
@@ -168,4 +170,47 @@ export class NotificationSetDto {
 
 export class NotificationSetResultDto {
   @ApiProperty({ description: 'How many of the caller’s notifications changed', example: 2 }) updated: number;
+}
+
+/** The person of `/api/v1/callback/sessions/<id_phperson>`. */
+export class PersonParamDto {
+  @ApiProperty({
+    description: 'The portal’s id of the person (id_phperson of pin/update)',
+    example: '381004a1-d925-11e8-9126-00155d640b22',
+  })
+  @Rule(requiredText('id_phperson', PORTAL_ID_MAX))
+  id_phperson: string;
+}
+
+/** `DELETE /api/v1/callback/sessions/<id_phperson>?session_id=<id>` or `?all=1`. */
+export class SessionsDeleteQueryDto {
+  @ApiPropertyOptional({ description: 'The session to close (an id from the GET list)', example: '10036' })
+  @Rule(optionalSessionId)
+  session_id?: string;
+
+  @ApiPropertyOptional({ description: '1: close every session of the person', enum: ['1'] })
+  @Rule(optionalAll)
+  all?: string;
+}
+
+/** One session as seed 001 lists it; times `YYYY-MM-DD HH:MM:SS`, UTC. */
+export class PortalSessionDto {
+  @ApiProperty({ example: 10036 }) id: number;
+  @ApiProperty({
+    example: 'Android; 9; google; Android SDK built for x86_64; Handset; Is Emulator; App Version: 0.7.3;',
+    nullable: true,
+    type: String,
+  })
+  user_agent: string | null;
+  @ApiProperty({ example: '192.168.1.74', nullable: true, type: String }) ip_address: string | null;
+  @ApiProperty({ example: '2019-11-25 20:23:00', description: 'Usable until then unless used again (idle deadline)' })
+  access_expire_at: string;
+  @ApiProperty({ example: '2019-12-09 14:23:00', description: 'Ends then, used or not' }) refresh_expire_at: string;
+  @ApiProperty({ example: '2019-11-25 11:43:22' }) created_at: string;
+  @ApiProperty({ example: '2019-11-25 14:23:29' }) updated_at: string;
+}
+
+export class PortalSessionsDto {
+  @ApiProperty({ example: true }) result: boolean;
+  @ApiProperty({ type: [PortalSessionDto] }) data: PortalSessionDto[];
 }

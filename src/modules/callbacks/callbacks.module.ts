@@ -8,6 +8,7 @@ import { NotificationsService } from './notifications.service.js';
 import { PinSignInController } from './pin-sign-in.controller.js';
 import { PortalPersonsRepository } from './portal-persons.repository.js';
 import { PortalPersonsService } from './portal-persons.service.js';
+import { PortalSessionsService } from './portal-sessions.service.js';
 
 /**
  * Seed 001: the intranet portal's callbacks (PIN update, push events, a person's sessions) in the portal's own
@@ -17,6 +18,13 @@ import { PortalPersonsService } from './portal-persons.service.js';
 @Module({
   imports: [AuthModule],
   controllers: [CallbacksController, PinSignInController, NotificationsController],
-  providers: [CallbackKeyGuard, PortalPersonsRepository, PortalPersonsService, NotificationsRepository, NotificationsService],
+  providers: [
+    CallbackKeyGuard,
+    PortalPersonsRepository,
+    PortalPersonsService,
+    NotificationsRepository,
+    NotificationsService,
+    PortalSessionsService,
+  ],
 })
 export class CallbacksModule {}

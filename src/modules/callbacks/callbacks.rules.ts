@@ -1,5 +1,6 @@
 import { ValidateBy } from 'class-validator';
 import { parseTimestamp } from '../../common/validation/dates.js';
+import { numericId } from '../../common/validation/numeric-id.js';
 
 /**
  * Seed 001's validation: one message per failing field (422 `{"result": false, "<field>": ["..."]}`), so each
@@ -119,3 +120,15 @@ export const portalIds =
     const bad = v.findIndex((id) => requiredText(field, 100)(id) !== undefined);
     return bad < 0 ? undefined : `The ${field}.${bad} must be a string of 1 to 100 characters.`;
   };
+
+/** `session_id` of the sessions DELETE: a numeric id (query strings carry it as digits). */
+export const optionalSessionId = (v: unknown): string | undefined => {
+  if (v === undefined) return undefined;
+  return typeof v === 'string' && numericId(v) === v ? undefined : 'The session_id must be a positive integer.';
+};
+
+/** `all` of the sessions DELETE: `1` (the seed's), or `true`. */
+export const optionalAll = (v: unknown): string | undefined => {
+  if (v === undefined) return undefined;
+  return v === '1' || v === 'true' ? undefined : 'The all must be 1.';
+};
