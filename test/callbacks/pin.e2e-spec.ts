@@ -207,3 +207,39 @@ describe('portal callbacks: keys from configuration', () => {
     }
   });
 });
+
+describe('portal callbacks: Swagger', () => {
+  it('documents every callback route with the X-Callback-Key scheme and the seed envelope (422 per field, errors as result/error)', async () => {
+    const t = await startTestApp({ env: { ...IDENTITY_ENV, CALLBACK_KEYS: 'osnova_callback' } });
+    try {
+      const doc = (await t.http.get('/docs/json')).body;
+      expect(doc.components.securitySchemes['callback-key']).toEqual(
+        expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Callback-Key' }),
+      );
+      const operations = [
+        doc.paths['/api/v1/callback/pin/update'].post,
+        doc.paths['/api/v1/callback/portal/push/events'].post,
+        doc.paths['/api/v1/callback/sessions/{id_phperson}'].get,
+        doc.paths['/api/v1/callback/sessions/{id_phperson}'].delete,
+      ];
+      for (const op of operations) {
+        expect(op.tags).toEqual(['callbacks']);
+        expect(op.security).toEqual([{ 'callback-key': [] }]);
+        expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '404', '422']));
+        expect(op.responses['401'].content['application/json'].schema.$ref).toBe('#/components/schemas/CallbackErrorDto');
+        expect(op.responses['422'].content['application/json'].schema.additionalProperties).toEqual({
+          type: 'array',
+          items: { type: 'string' },
+        });
+      }
+      expect(doc.components.schemas.PinUpdateDto.required).toEqual(['id_phperson', 'tab_no', 'ad_login', 'pin_code', 'created_at']);
+      expect(doc.components.schemas.PushEventDto.properties.type.enum).toEqual(['push', 'kip_new', 'kip_comment', 'kip_update']);
+      expect(doc.paths['/api/v1/sign/pin'].post.security).toEqual([]);
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/api/v1/notification/list', '/api/v1/notification/count', '/api/v1/notification/set']),
+      );
+    } finally {
+      await t.close();
+    }
+  });
+});

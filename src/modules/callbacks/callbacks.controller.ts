@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiExtraModels,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -66,6 +67,7 @@ export class CallbacksController {
       'The person is found by id_phperson, or linked to the user with the e-mail ad_login, or a user is created (login and e-mail ad_login). tab_no and ad_login become the logins of the PIN sign-in (POST /api/v1/sign/pin); the PIN is kept as an argon2id hash. Repeating the call is harmless. 409 when tab_no or ad_login belongs to another person.',
   })
   @ApiOkResponse({ type: CallbackResultDto })
+  @ApiConflictResponse({ description: 'tab_no or ad_login belongs to another person', type: CallbackErrorDto })
   async pinUpdate(@Body() body: PinUpdateDto): Promise<CallbackResultDto> {
     await this.persons.updatePin(body);
     return { result: true };
