@@ -89,10 +89,7 @@ export class AccountsService {
     const closed = await this.uow.run(async () => {
       const codes = await this.sessions.closeOfUser(userId, sessionId);
       for (const code of codes)
-        await this.events.write(
-          { type: 'M', code: AUTH_EVENTS.signOut, category: 'auth', text: reason, userId, session: code },
-          this.uow.manager,
-        );
+        await this.events.write({ type: 'M', code: AUTH_EVENTS.signOut, category: 'auth', text: reason, userId, session: code });
       return codes;
     });
     this.cache.forget(closed);
