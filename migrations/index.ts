@@ -13,10 +13,10 @@ import { ServiceAccounts1796167699619 } from './1796167699619-ServiceAccounts.js
 import { PortalPersons1796173971851 } from './1796173971851-PortalPersons.js';
 import { PortalNotifications1796174539254 } from './1796174539254-PortalNotifications.js';
 import { CreateAddress1796175178491 } from './1796175178491-CreateAddress.js';
-import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
-import { UsedLegacyToken1796178877404 } from './1796178877404-UsedLegacyToken.js';
 import { CreateQrCodes1796175856262 } from './1796175856262-CreateQrCodes.js';
 import { CreateOfficesAndShifts1796178097087 } from './1796178097087-CreateOfficesAndShifts.js';
+import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
+import { UsedLegacyToken1796178877404 } from './1796178877404-UsedLegacyToken.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -38,8 +38,8 @@ export const MIGRATIONS: Function[] = [
   PortalPersons1796173971851,
   PortalNotifications1796174539254,
   CreateAddress1796175178491,
-  ObjectAttachments1796178307961,
-  UsedLegacyToken1796178877404,
   CreateQrCodes1796175856262,
   CreateOfficesAndShifts1796178097087,
+  ObjectAttachments1796178307961,
+  UsedLegacyToken1796178877404,
 ];

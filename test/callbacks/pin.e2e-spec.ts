@@ -110,7 +110,7 @@ describe('portal callbacks: pin/update and the PIN sign-in', () => {
       tab_no: ['The tab_no may not be greater than 50 characters.'],
       ad_login: ['The ad_login must be a valid email address.'],
       pin_code: ['The pin_code must be 4 digits.'],
-      created_at: ['The created_at is not a valid date (YYYY-MM-DD HH:MM:SS, ISO 8601 or epoch milliseconds).'],
+      created_at: ['The created_at is not a valid date (YYYY-MM-DD HH:MM:SS, ISO 8601, DD.MM.YYYY or epoch milliseconds).'],
     });
     for (const pin_code of ['123', '12a4', 1.5, -1, 10000, true]) {
       const res = await callback(t, 'pin/update', pinUpdate({ pin_code }));

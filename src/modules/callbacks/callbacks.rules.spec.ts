@@ -26,12 +26,15 @@ describe("seed 001's field rules", () => {
     expect(['ivanov', 'a@b', 'a b@c.d', '@c.d'].map(requiredEmail('ad_login'))).toEqual(
       Array(4).fill('The ad_login must be a valid email address.'),
     );
-    expect(['2019-11-25 11:43:22', '2019-11-25T11:43:22+03:00', 1574682202000].map(requiredDatetime('created_at'))).toEqual([
+    // The API's one date rule: the seed's form, ISO 8601, DD.MM.YYYY and epoch milliseconds.
+    expect(['2019-11-25 11:43:22', '2019-11-25T11:43:22+03:00', '25.11.2019', 1574682202000].map(requiredDatetime('created_at'))).toEqual([
+      undefined,
       undefined,
       undefined,
       undefined,
     ]);
-    expect(requiredDatetime('created_at')('25.11.2019')).toMatch(/not a valid date/);
+    expect(requiredDatetime('created_at')('31.02.2019')).toMatch(/not a valid date/);
+    expect(requiredDatetime('created_at')('yesterday')).toMatch(/not a valid date/);
     expect(pushData('data')({ id: 'x', more: [1] })).toBeUndefined();
     expect(pushData('data')({ id: 7 })).toBeUndefined();
     expect(pushData('data')([])).toBe('The data must be an object.');

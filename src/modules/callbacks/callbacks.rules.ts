@@ -75,7 +75,9 @@ export const requiredDatetime =
   (field: string) =>
   (v: unknown): string | undefined => {
     if (missing(v)) return `The ${field} field is required.`;
-    return parseTimestamp(v) ? undefined : `The ${field} is not a valid date (YYYY-MM-DD HH:MM:SS, ISO 8601 or epoch milliseconds).`;
+    return parseTimestamp(v)
+      ? undefined
+      : `The ${field} is not a valid date (YYYY-MM-DD HH:MM:SS, ISO 8601, DD.MM.YYYY or epoch milliseconds).`;
   };
 
 /** Longest `data` of a push, as JSON text. */
