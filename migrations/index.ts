@@ -17,6 +17,7 @@ import { CreateQrCodes1796175856262 } from './1796175856262-CreateQrCodes.js';
 import { CreateOfficesAndShifts1796178097087 } from './1796178097087-CreateOfficesAndShifts.js';
 import { ObjectAttachments1796178307961 } from './1796178307961-ObjectAttachments.js';
 import { UsedLegacyToken1796178877404 } from './1796178877404-UsedLegacyToken.js';
+import { ObjectAddressLinks1796180849168 } from './1796180849168-ObjectAddressLinks.js';
 
 /**
  * The migrations, in order. Listed explicitly: a glob of `.ts` files breaks under Vitest. A landed
@@ -42,4 +43,5 @@ export const MIGRATIONS: Function[] = [
   CreateOfficesAndShifts1796178097087,
   ObjectAttachments1796178307961,
   UsedLegacyToken1796178877404,
+  ObjectAddressLinks1796180849168,
 ];

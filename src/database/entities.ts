@@ -14,7 +14,13 @@ import { UsedNonce } from '../modules/auth/entities/used-nonce.entity.js';
 import { User } from '../modules/auth/entities/user.entity.js';
 import { UserGroup } from '../modules/auth/entities/user-group.entity.js';
 import { EventLogEntry } from '../modules/event-log/event-log.entity.js';
-import { ObjectData, ObjectDataType, ObjectFile, ObjectGeolocation } from '../modules/object-attachments/entities/attachment.entities.js';
+import {
+  ObjectAddress,
+  ObjectData,
+  ObjectDataType,
+  ObjectFile,
+  ObjectGeolocation,
+} from '../modules/object-attachments/entities/attachment.entities.js';
 import { OAuthClient } from '../modules/oidc/oauth-client.entity.js';
 import { OutboxDelivery, OutboxMessage } from '../common/events/outbox.entity.js';
 import { AclClass, AclMethod, AclObject } from '../modules/objects-workflow/entities/access.entity.js';
@@ -84,6 +90,7 @@ export const ENTITIES: Function[] = [
   ObjectDataType,
   ObjectData,
   ObjectGeolocation,
+  ObjectAddress,
   QrCode,
   QrRateWindow,
   PortalPerson,

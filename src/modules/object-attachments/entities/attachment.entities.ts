@@ -1,5 +1,17 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Exclusion,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import type { LocalizedText } from '../../../common/i18n/language.js';
+import { ObjectType } from '../../objects-workflow/entities/class.entity.js';
 import { PlatformObject } from '../../objects-workflow/entities/object.entity.js';
 
 /**
@@ -127,4 +139,47 @@ export class ObjectGeolocation {
   /** When the point was added: the session's oper_date, or now. */
   @Column({ type: 'timestamptz' })
   date: Date;
+}
+
+/**
+ * An object's address links (seed 002 "Адрес объекта"): an address object linked from `valid_from` to
+ * `valid_to` ('infinity' while in force) under an address type (post, actual, legal...). Like object states, a
+ * temporal history: the exclusion constraint keeps one link in force per (object, address type) at any instant.
+ * Dropping the object, or the address, removes its links.
+ */
+@Entity({ name: 'object_address' })
+@Exclusion('ex_object_address_overlap', 'USING gist ("object_id" WITH =, "type_id" WITH =, tstzrange("valid_from", "valid_to") WITH &&)')
+@Index('ix_object_address_address', ['addressId'])
+export class ObjectAddress {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id: string;
+
+  @Column({ type: 'bigint' })
+  objectId: string;
+
+  @ManyToOne(() => PlatformObject, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'object_id' })
+  object?: Relation<PlatformObject>;
+
+  /** The address object (essence `address`). */
+  @Column({ type: 'bigint' })
+  addressId: string;
+
+  @ManyToOne(() => PlatformObject, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'address_id' })
+  address?: Relation<PlatformObject>;
+
+  /** The address type (an `object_type` of the address class): the address object's type when linked. */
+  @Column({ type: 'bigint' })
+  typeId: string;
+
+  @ManyToOne(() => ObjectType, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'type_id' })
+  type?: Relation<ObjectType>;
+
+  @Column({ type: 'timestamptz' })
+  validFrom: Date;
+
+  @Column({ type: 'timestamptz', default: () => "'infinity'" })
+  validTo: Date;
 }
