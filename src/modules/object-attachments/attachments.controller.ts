@@ -5,13 +5,16 @@ import { ApiContract } from '../../common/errors/api-contract.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { ListBodyDto } from '../objects-workflow/essence.dto.js';
 import { Context, type RequestContext } from '../objects-workflow/request-context.js';
+import { AddressLinksService } from './address-links.service.js';
 import {
+  AddressLinkSetDto,
   DataGetDto,
   DataSetDto,
   FileContentQueryDto,
   FilesGetDto,
   FilesSetDto,
   GeolocationSetDto,
+  ObjectAddressDto,
   ObjectDataDto,
   ObjectFileDto,
   ObjectGeolocationDto,
@@ -184,5 +187,54 @@ export class ObjectGeolocationController {
   @ApiBody({ type: ListBodyDto })
   list(@Body() body: unknown, @Context() ctx: RequestContext) {
     return this.geo.list(body, ctx);
+  }
+}
+
+/** Seed 002 "Адрес объекта": address objects linked to an object, a temporal history per address type. */
+@ApiTags('object attachments')
+@ApiContract('platform')
+@ApiAuthenticated()
+@Controller('api/v1/object')
+export class ObjectAddressController {
+  constructor(private readonly links: AddressLinksService) {}
+
+  @Post('address')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The address links in force (no `addresses`, or null), or save addresses and link them',
+    description:
+      'Each item of `addresses` without `id` creates an address object (the `address` essence’s set: a KLADR `code` fills the parts), with `id` changes it; then it is linked under its type from the session’s oper_date (or now), closing the link of that type in force. Answers the links in force.',
+  })
+  address(@Body() body: ObjectAddressDto, @Context() ctx: RequestContext) {
+    return this.links.address(body.id, body.addresses, ctx);
+  }
+
+  @Post('address/set')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Link existing address objects to the object from `datefrom`',
+    description:
+      '`datefrom` defaults to the session’s oper_date, or now. The link of the same address type in force then ends at `datefrom`; the new one runs until the next later link of that type, or stays open. Answers the links in force.',
+  })
+  set(@Body() body: AddressLinkSetDto, @Context() ctx: RequestContext) {
+    return this.links.set(body.id, body.address, body.datefrom, ctx);
+  }
+
+  @Post('address/get')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The address links in force at the session’s oper_date (or now), one per address type' })
+  get(@Body() body: IdFieldsDto, @Context() ctx: RequestContext) {
+    return this.links.get(body.id, body.fields, ctx);
+  }
+
+  @Post('address/list')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The address link history of the objects the caller may see (list query)',
+    description: 'Fields: id, object, address, type, typecode, text (the full address), datefrom, dateto (null while open).',
+  })
+  @ApiBody({ type: ListBodyDto })
+  list(@Body() body: unknown, @Context() ctx: RequestContext) {
+    return this.links.list(body, ctx);
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -12,10 +12,12 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { IsTimestamp } from '../../common/validation/dates.js';
-import { IsNumericId } from '../../common/validation/numeric-id.js';
+import { IsNumericId, numericId } from '../../common/validation/numeric-id.js';
+import { AddressSetDto } from '../objects-workflow/essences/address.essence.js';
 import { FieldsDto } from '../objects-workflow/workflow.dto.js';
 
 /** Most items (files, data, coordinates, addresses) one request may carry. */
@@ -255,4 +257,50 @@ export class GeolocationSetDto {
   @ValidateNested({ each: true })
   @Type(() => CoordinateDto)
   coordinates: CoordinateDto[];
+}
+
+export class ObjectAddressDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiPropertyOptional({
+    type: [AddressSetDto],
+    nullable: true,
+    description:
+      'Absent or null: answers the links in force (get). Else each item without `id` creates an address object, with `id` changes it (the `address` essence), and links it from the session’s oper_date (or now)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => AddressSetDto)
+  addresses?: AddressSetDto[] | null;
+}
+
+export class AddressLinkSetDto {
+  @ApiProperty({ example: 1, description: 'Object id' })
+  @IsNumericId('id')
+  id: string;
+
+  @ApiProperty({
+    oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }],
+    example: 5,
+    description: 'The address object’s id (or an array of them, one per address type)',
+  })
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : [value]).map((v: unknown) => numericId(v) ?? v))
+  @ValidateBy({
+    name: 'isAddressIds',
+    validator: {
+      validate: (v: unknown) =>
+        Array.isArray(v) && v.length >= 1 && v.length <= MAX_ITEMS && v.every((x) => typeof x === 'string' && numericId(x) === x),
+      defaultMessage: () => `address must be an address id, or an array of 1..${MAX_ITEMS} of them`,
+    },
+  })
+  address: string[];
+
+  @ApiPropertyOptional({ example: '2026-05-01T00:00:00Z', description: 'Start of the link; default the session’s oper_date, or now' })
+  @IsOptional()
+  @IsTimestamp('datefrom')
+  datefrom?: Date;
 }

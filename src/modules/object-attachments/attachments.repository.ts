@@ -40,6 +40,18 @@ export const GEOLOCATION_COLUMNS: ColumnMap = {
   date: col('g.date', 'timestamp'),
 };
 
+/** The fields of an address link (alias `l`); `dateto` is null while the link is open. */
+export const ADDRESS_LINK_COLUMNS: ColumnMap = {
+  id: col('l.id', 'integer'),
+  object: col('l.object_id', 'integer'),
+  address: col('l.address_id', 'integer'),
+  type: col('l.type_id', 'integer'),
+  typecode: col('(SELECT t.code FROM object_type t WHERE t.id = l.type_id)', 'text'),
+  text: col('(SELECT a.address FROM address a WHERE a.id = l.address_id)', 'text'),
+  datefrom: col('l.valid_from', 'timestamp'),
+  dateto: col(`nullif(l.valid_to, 'infinity')`, 'timestamp'),
+};
+
 export interface PointWrite {
   code: string;
   latitude: number;
@@ -216,5 +228,42 @@ export class AttachmentsRepository {
       [objectId, name],
     );
     return row.n > 0;
+  }
+
+  /** The links in force at `asOf` (null: now), one per address type. */
+  addressLinks(objectId: string, asOf: Date | null): Promise<Record<string, unknown>[]> {
+    return this.m.query(
+      `SELECT ${selectOf(ADDRESS_LINK_COLUMNS)} FROM object_address l
+        WHERE l.object_id = $1 AND l.valid_from <= coalesce($2::timestamptz, now()) AND l.valid_to > coalesce($2::timestamptz, now())
+        ORDER BY l.type_id`,
+      [objectId, asOf],
+    );
+  }
+
+  /**
+   * Links the address under its type from `from` (null: now), like a state change: the link in force then
+   * ends at `from` (one starting exactly then is replaced), and the new one runs until the next later link of
+   * that type, or open. Answers the new link, or undefined when that address is already the one in force.
+   */
+  async linkAddress(objectId: string, addressId: string, typeId: string, from: Date | null): Promise<Record<string, unknown> | undefined> {
+    const [{ at }] = await this.m.query<{ at: Date }[]>(`SELECT coalesce($1::timestamptz, now()) AS at`, [from]);
+    const key = [objectId, typeId, at];
+    const [current] = await this.m.query<{ addressId: string }[]>(
+      `SELECT address_id AS "addressId" FROM object_address WHERE object_id = $1 AND type_id = $2 AND valid_from <= $3 AND valid_to > $3`,
+      key,
+    );
+    if (current?.addressId === addressId) return undefined;
+    await this.m.query(`DELETE FROM object_address WHERE object_id = $1 AND type_id = $2 AND valid_from = $3`, key);
+    await this.m.query(
+      `UPDATE object_address SET valid_to = $3 WHERE object_id = $1 AND type_id = $2 AND valid_from < $3 AND valid_to > $3`,
+      key,
+    );
+    const [row] = await this.m.query<Record<string, unknown>[]>(
+      `INSERT INTO object_address AS l (object_id, address_id, type_id, valid_from, valid_to)
+       VALUES ($1, $4, $2, $3, coalesce((SELECT min(n.valid_from) FROM object_address n WHERE n.object_id = $1 AND n.type_id = $2 AND n.valid_from > $3), 'infinity'))
+       RETURNING ${selectOf(ADDRESS_LINK_COLUMNS)}`,
+      [...key, addressId],
+    );
+    return row;
   }
 }

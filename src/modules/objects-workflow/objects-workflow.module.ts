@@ -7,6 +7,7 @@ import { EventLogModule } from '../event-log/event-log.module.js';
 import { AccessService } from './access.service.js';
 import { AddressModule } from '../address/address.module.js';
 import { AddressController } from './address.controller.js';
+import { AddressesService } from './addresses.service.js';
 import { ClientRegistrarService } from './client-registrar.service.js';
 import { essenceController } from './essence.controller.js';
 import { EssenceRepository } from './essence.repository.js';
@@ -36,10 +37,11 @@ import { WorkflowService } from './workflow.service.js';
     WorkflowService,
     EssenceRepository,
     ObjectsService,
+    AddressesService,
     ClientRegistrarService,
     // Sign-up (identity module) creates the client document through it.
     { provide: CLIENT_REGISTRAR, useExisting: ClientRegistrarService },
   ],
-  exports: [WorkflowService, CLIENT_REGISTRAR, OfficesService],
+  exports: [WorkflowService, CLIENT_REGISTRAR, OfficesService, AddressesService],
 })
 export class ObjectsWorkflowModule {}
