@@ -51,6 +51,7 @@ describe('Work shifts and the CompanySessions export (seed 000)', () => {
       },
       { username: 'petr', email: 'petr@example.com', name: { first: 'Пётр', last: 'Петров' } },
       { username: 'olga', email: 'olga@example.com', name: { first: 'Ольга', last: 'Смирнова' } },
+      { username: 'nina', email: 'nina@example.com', name: { first: 'Нина', last: 'Козлова' } },
     ];
     for (const p of people) {
       expect((await signedPost(t, admin, '/sign/up', { ...p, password: `${p.username}-password-1` })).status).toBe(200);
@@ -58,7 +59,7 @@ describe('Work shifts and the CompanySessions export (seed 000)', () => {
     }
     await sql(
       t,
-      `INSERT INTO user_group_member (user_id, group_id) SELECT u.id, g.id FROM app_user u, user_group g WHERE u.username = 'olga' AND g.code = 'manager'`,
+      `INSERT INTO user_group_member (user_id, group_id) SELECT u.id, g.id FROM app_user u, user_group g WHERE u.username IN ('olga', 'nina') AND g.code = 'manager'`,
     );
     const token = await t.http
       .post('/oauth2/token')
@@ -220,6 +221,51 @@ describe('Work shifts and the CompanySessions export (seed 000)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe(400);
     expect(res.body.error.fields[field]).toBeDefined();
+  });
+
+  it("a manager exports only the offices they may see; a hidden office's name is as unknown as none", async () => {
+    // nina is a manager, but an object mask takes 's' on Офис 2 away from her: /office/list does not show it.
+    await sql(
+      t,
+      `INSERT INTO acl_object (object_id, user_id, deny) SELECT r.id, u.id, 's' FROM reference r, app_user u WHERE r.code = 'azs-2' AND u.username = 'nina'`,
+    );
+    await sql(
+      t,
+      `INSERT INTO shift_session (user_id, user_uuid, first_name, last_name, beg_office_id, beg_office, beg_time, beg_local)
+       SELECT u.id, u.uuid, 'Только', 'Второй', r.id, 'Офис 2', now() - interval '1 day', now() - interval '1 day'
+         FROM app_user u, reference r WHERE u.username = 'nina' AND r.code = 'azs-2'`,
+    );
+    const tokenOf = async (username: string) =>
+      (await t.http.post('/account/generatetoken').send({ username: `${username}@example.com`, pswd: `${username}-password-1` })).body
+        .token as string;
+    const [olga, nina] = [await tokenOf('olga'), await tokenOf('nina')];
+    const period = `?begTime=${day(-11)}`;
+    const office1 = `officeId=${encodeURIComponent('Офис 1')}`;
+
+    const everything = (await exportAs(olga, period)).body as { lastName: string; begOffice: string; endOffice: string | null }[];
+    expect(everything.some((i) => i.lastName === 'Второй')).toBe(true);
+    const seen = await exportAs(nina, period);
+    expect(seen.status).toBe(200);
+    const items = seen.body as typeof everything;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.some((i) => i.lastName === 'Второй')).toBe(false);
+    expect(items.every((i) => i.begOffice === 'Офис 1' || i.endOffice === 'Офис 1')).toBe(true);
+    expect(items).toEqual((await exportAs(olga, `${period}&${office1}`)).body);
+    expect((await exportAs(nina, `${period}&${office1}`)).body).toEqual(items);
+
+    // The name of an office she may not see answers exactly as an unknown name: no existence oracle.
+    const unknown = await exportAs(nina, `?officeId=${encodeURIComponent('Офис 9')}`);
+    for (const query of [
+      `?officeId=${encodeURIComponent('Офис 2')}`,
+      `?officeId=${encodeURIComponent(JSON.stringify(['Офис 1', 'Офис 2']))}`,
+    ]) {
+      const hidden = await exportAs(nina, query);
+      expect(hidden.status).toBe(400);
+      expect(JSON.stringify(hidden.body.error).replaceAll('Офис 2', 'X')).toBe(
+        JSON.stringify(unknown.body.error).replaceAll('Офис 9', 'X'),
+      );
+    }
+    expect((await exportAs(olga, `?officeId=${encodeURIComponent('Офис 2')}`)).status).toBe(200);
   });
 
   it('a non-manager is refused (403); no token 401', async () => {

@@ -1,3 +1,4 @@
+import { OfficesRepository } from './offices.repository.js';
 import { OfficesService } from './offices.service.js';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -30,6 +31,7 @@ import { WorkflowService } from './workflow.service.js';
   controllers: [WorkflowController, ...ESSENCES.map(essenceController), AddressController],
   providers: [
     OfficesService,
+    OfficesRepository,
     WorkflowRepository,
     AccessService,
     WorkflowHandlerRegistry,

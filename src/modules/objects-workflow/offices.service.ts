@@ -1,38 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
+import type { AuthContext } from '../../common/security/auth-context.js';
+import { AccessService } from './access.service.js';
+import { officeEssence } from './essences/office.essence.js';
+import { type OfficeRef, OfficesRepository } from './offices.repository.js';
+import { actorOf } from './request-context.js';
+import { WorkflowRepository } from './workflow.repository.js';
 
-export interface OfficeRef {
-  id: string;
-  code: string;
-  /** The name the export shows (the reference's name, else its code). */
-  name: string;
-  timeZone: string;
-  deviceClient: string | null;
-}
-
-const COLUMNS = `r.id, r.code, COALESCE(r.name, r.code) AS name, o.time_zone AS "timeZone", o.device_client AS "deviceClient"`;
+export type { OfficeRef } from './offices.repository.js';
 
 /**
  * What other modules may know of offices (the `office` essence): the work shifts find the office of a scan and
- * the offices an export names. Reads only; offices are written through /api/v1/office/set like any essence.
+ * the offices an export may name. Reads only; offices are written through /api/v1/office/set like any essence.
  */
 @Injectable()
 export class OfficesService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly repo: OfficesRepository,
+    private readonly workflow: WorkflowRepository,
+    private readonly access: AccessService,
+    private readonly uow: UnitOfWork,
+  ) {}
 
-  async byCode(code: string): Promise<OfficeRef | undefined> {
-    const rows = await this.uow.manager.query<OfficeRef[]>(
-      `SELECT ${COLUMNS} FROM office o JOIN reference r ON r.id = o.id WHERE r.code = $1`,
-      [code],
-    );
-    return rows[0];
+  byCode(code: string): Promise<OfficeRef | undefined> {
+    return this.repo.byCode(code);
   }
 
-  /** The offices with these names (or codes); the names that match none are the caller's 400. */
-  async byNames(names: string[]): Promise<OfficeRef[]> {
-    return this.uow.manager.query<OfficeRef[]>(
-      `SELECT ${COLUMNS} FROM office o JOIN reference r ON r.id = o.id WHERE COALESCE(r.name, r.code) = ANY($1) OR r.code = ANY($1)`,
-      [names],
-    );
+  /**
+   * The offices the caller may see, as /api/v1/office/list shows them (class rights, object masks; every
+   * office for administrators): all of them, or those with these names (or codes). A hidden office is not in
+   * the answer, exactly like one that does not exist.
+   */
+  async visible(auth: AuthContext, names?: readonly string[]): Promise<OfficeRef[]> {
+    const actor = actorOf(auth);
+    let allowsSelect = true;
+    if (!actor.admin) {
+      const m = this.uow.manager;
+      const root = await this.workflow.classByCode(m, officeEssence.code);
+      if (!root) throw new Error(`class ${officeEssence.code} is not seeded`);
+      const chain = (await this.workflow.classChain(m, root.id)).map((c) => c.id);
+      const rights = await this.access.classRights(m, actor, chain);
+      if (!rights.has('a')) return [];
+      allowsSelect = rights.has('s');
+    }
+    return this.repo.visible(actor, allowsSelect, names);
   }
 }

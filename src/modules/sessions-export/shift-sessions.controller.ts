@@ -99,7 +99,7 @@ export class CompanySessionsController {
 
   private async export(auth: AuthContext, p: CompanySessionsQueryDto, req: Request, res: Response): Promise<void> {
     this.shifts.assertExporter(auth);
-    const q = await this.shifts.exportQuery(p.begTime, p.endTime, p.officeId);
+    const q = await this.shifts.exportQuery(auth, p.begTime, p.endTime, p.officeId);
     const csv = req.accepts(['application/json', 'text/csv']) === 'text/csv';
     const rows = await this.repo.exportStream(q);
     let first = true;

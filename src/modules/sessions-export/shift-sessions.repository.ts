@@ -32,7 +32,7 @@ export interface ExportQuery {
   /** Local dates: from inclusive, to exclusive (`YYYY-MM-DD`). */
   from: string;
   to: string;
-  /** Office ids (begin or end there); undefined: every office. */
+  /** Office ids (begin or end there); undefined: every office (administrators who name none). */
   officeIds?: string[];
 }
 

@@ -80,17 +80,22 @@ export class ShiftSessionsService {
       throw new DomainError('FORBIDDEN', { ru: 'Выгрузка доступна менеджерам', en: 'Only managers may export sessions' });
   }
 
-  /** The export's query from seed 000's parameters: yyyyMMdd dates (end inclusive; none: the last seven days), office names. */
-  async exportQuery(begTime: unknown, endTime: unknown, officeId: unknown): Promise<ExportQuery> {
+  /**
+   * The export's query from seed 000's parameters: yyyyMMdd dates (end inclusive; none: the last seven days),
+   * office names. Managers export only the offices they may see (as /api/v1/office/list shows them): with no
+   * officeId those, and a name of an office they may not see is as unknown as a name of none.
+   */
+  async exportQuery(auth: AuthContext, begTime: unknown, endTime: unknown, officeId: unknown): Promise<ExportQuery> {
     const to = endTime === undefined ? today() : parseDay('endTime', endTime);
     const from = begTime === undefined ? addDays(to, -6) : parseDay('begTime', begTime);
     if (from > to) throw badParam('begTime', 'begTime is after endTime');
+    const period = { from, to: addDays(to, 1) };
     const names = officeNames(officeId);
-    if (!names) return { from, to: addDays(to, 1) };
-    const found = await this.offices.byNames(names);
-    const missing = names.filter((n) => !found.some((o) => o.name === n || o.code === n));
+    if (!names && auth.admin) return period;
+    const found = await this.offices.visible(auth, names);
+    const missing = names ? names.filter((n) => !found.some((o) => o.name === n || o.code === n)) : [];
     if (missing.length) throw badParam('officeId', `unknown offices: ${missing.slice(0, 10).join(', ')}`);
-    return { from, to: addDays(to, 1), officeIds: found.map((o) => o.id) };
+    return { ...period, officeIds: found.map((o) => o.id) };
   }
 
   private isDeviceOf(auth: AuthContext, office: OfficeRef): boolean {
