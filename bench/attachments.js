@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, machine, startServer, stopServer, tempDir } from './lib.js';
+import { freePort, freshDatabase, machine, startServer, stopServer, tempDir } from './lib.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const fileBytes = Math.round(Number(process.env.FILE_MB ?? 5) * 1024 * 1024);
@@ -20,13 +20,7 @@ const requests = Number(process.env.REQUESTS ?? 500);
 const DB = 'platform_bench_attachments';
 const CLIENT = { id: 'bench', secret: 'bench-client-secret-0123456789' };
 
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DB}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${DB}`;
+const url = await freshDatabase(adminUrl, DB);
 
 const port = await freePort();
 const { child } = await startServer({

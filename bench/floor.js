@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, machine, MAIN, startServer, stopServer, tempDir } from './lib.js';
+import { MAIN, freePort, freshDatabase, machine, startServer, stopServer, tempDir } from './lib.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connections = Number(process.env.CONNECTIONS ?? 8);
@@ -51,13 +51,7 @@ function pgbenchPath() {
   return 'pgbench';
 }
 
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DB}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${DB}`;
+const url = await freshDatabase(adminUrl, DB);
 
 const captureFile = path.join(os.tmpdir(), `floor-sql-${process.pid}.jsonl`);
 const port = await freePort();

@@ -19,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { DBFFile } from 'dbffile';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { freePort, machine, startServer, stopServer, tempDir } from './lib.js';
+import { freePort, freshDatabase, machine, startServer, stopServer, tempDir } from './lib.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PLACES = Number(process.env.KLADR_PLACES ?? 220_000);
@@ -410,13 +410,7 @@ const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 // ---- the run ---------------------------------------------------------------------------------------------
 
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DB}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${DB}`;
+const url = await freshDatabase(adminUrl, DB);
 
 const result = { machine: machine(), loadAverageAtStart: os.loadavg().map((x) => round(x)), places: PLACES, streets: STREETS };
 const full = await generate(PLACES, STREETS);

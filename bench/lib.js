@@ -5,6 +5,7 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 
 export const MAIN = path.resolve('dist/src/main.js');
 
@@ -14,6 +15,21 @@ export async function freePort() {
   const { port } = srv.address();
   await new Promise((resolve) => srv.close(resolve));
   return port;
+}
+
+/** Drops and creates the database `name` on the server of `adminUrl`; answers its URL. */
+export async function freshDatabase(adminUrl, name) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url;
 }
 
 /** A temporary data dir the embedded PostgreSQL (run as the postgres user when we are root) can enter. */

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, machine, startServer, stopServer, tempDir } from './lib.js';
+import { freePort, freshDatabase, machine, startServer, stopServer, tempDir } from './lib.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connections = Number(process.env.CONNECTIONS ?? 32);
@@ -19,13 +19,7 @@ const DB = 'platform_bench_objects';
 const CLIENT = { id: 'bench', secret: 'bench-client-secret-0123456789' };
 const LASTNAMES = 2000;
 
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DB}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${DB}`;
+const url = await freshDatabase(adminUrl, DB);
 
 const port = await freePort();
 const { child } = await startServer({

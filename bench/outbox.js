@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { freePort, machine } from './lib.js';
+import { freePort, freshDatabase, machine } from './lib.js';
 
 const dist = path.resolve(process.env.DIST ?? 'dist');
 const load = (file) => import(pathToFileURL(path.join(dist, file)).href);
@@ -48,13 +48,7 @@ Injectable()(LagRecorder);
 class BenchModule {}
 Module({ providers: [LagRecorder] })(BenchModule);
 
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DB}`);
-await admin.end();
-const url = new URL(adminUrl);
-url.pathname = `/${DB}`;
+const url = await freshDatabase(adminUrl, DB);
 const migrator = createDataSource(url.href, 2);
 await migrator.initialize();
 await migrator.runMigrations({ transaction: 'each' });
