@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { PreparingClient } from '../common/database/prepared-statements.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES } from './entities.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
@@ -22,7 +23,8 @@ export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs =
     applicationName: 'platform',
     // JIT compilation costs ~15 ms on the list queries (many joins make their cost estimates look big)
     // and never pays off for short OLTP queries.
-    extra: { options: '-c jit=off' },
+    // The pool's client sends the texts marked prepared() as named statements (parsed and planned once per connection).
+    extra: { options: '-c jit=off', Client: PreparingClient },
     logging: false,
   };
 }
