@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '../../common/database/prepared-statements.js';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { Locale } from './entities/locale.entity.js';
 
@@ -16,7 +17,7 @@ export interface SessionView {
 /** The session settings a user may switch: each names its table (and the column its code is in). */
 export type SessionRef = 'area' | 'interface' | 'locale';
 
-const SESSION_VIEW_SQL = `
+const SESSION_VIEW_SQL = prepared(`
   SELECT json_build_object(
            'id', u.id, 'username', u.username, 'name', u.name, 'family_name', u.family_name, 'given_name', u.given_name,
            'patronymic_name', u.patronymic_name, 'email', u.email, 'email_verified', u.email_verified, 'phone', u.phone,
@@ -43,7 +44,7 @@ const SESSION_VIEW_SQL = `
     JOIN locale ul ON ul.id = u.locale_id
     JOIN area ua ON ua.id = u.area_id
     JOIN interface ui ON ui.id = u.interface_id
-   WHERE s.id = $1`;
+   WHERE s.id = $1`);
 
 /** The reads and writes behind whoami, current/*, session/set/* and the locale list. */
 @Injectable()

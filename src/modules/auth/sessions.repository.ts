@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { prepared } from '../../common/database/prepared-statements.js';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import type { Language } from '../../common/i18n/language.js';
 import { compileListQuery, compileWhere } from '../../common/list-query/list-query.compiler.js';
@@ -76,7 +77,7 @@ export const SESSION_COLUMNS: ColumnMap = {
   closed: { sql: 's.closed', type: 'timestamp' },
 };
 
-const OPEN_SESSION_SQL = `
+const OPEN_SESSION_SQL = prepared(`
   SELECT s.id, s.code, s.secret, s.user_id AS "userId", u.username, s.client_id AS "clientId", l.code AS locale, s.updated,
          s.area_id AS "areaId", s.oper_date AS "operDate", s.access_expires AS "accessExpires", s.refresh_expires AS "refreshExpires",
          coalesce(array_agg(g.code) FILTER (WHERE g.code IS NOT NULL), '{}') AS groups
@@ -86,7 +87,7 @@ const OPEN_SESSION_SQL = `
     LEFT JOIN user_group_member m ON m.user_id = u.id
     LEFT JOIN user_group g ON g.id = m.group_id
    WHERE s.code = $1 AND s.closed IS NULL
-   GROUP BY s.id, u.id, l.code`;
+   GROUP BY s.id, u.id, l.code`);
 
 /**
  * A use of the session: `updated` and the idle deadline move on together, keeping the session's own idle window

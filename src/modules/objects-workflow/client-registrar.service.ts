@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '../../common/database/prepared-statements.js';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import type { ClientAccount, ClientCard, ClientRegistrar } from '../../common/security/client-registrar.js';
 import { clientEssence, type ClientSetDto } from './essences/client.essence.js';
 import { ObjectsService } from './objects.service.js';
 import type { Actor } from './workflow-handler.js';
+
+/** The client document of a user account (whoami shows its id, email and phone). */
+const CLIENT_CARD = prepared(`SELECT id, email, phone FROM client WHERE user_id = $1`);
 
 /** The client of a signed-up account (ClientRegistrar, called by /api/v1/sign/up in its transaction), and whoami's card. */
 @Injectable()
@@ -42,7 +46,7 @@ export class ClientRegistrarService implements ClientRegistrar {
 
   /** whoami's client: the document bound to the account, with its e-mail and phone directories. */
   async clientOfUser(userId: string): Promise<ClientCard | undefined> {
-    const [row] = await this.uow.manager.query<ClientCard[]>(`SELECT id, email, phone FROM client WHERE user_id = $1`, [userId]);
+    const [row] = await this.uow.manager.query<ClientCard[]>(CLIENT_CARD, [userId]);
     return row;
   }
 }
