@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { prepared } from '../../common/database/prepared-statements.js';
+import { type StatementPart, StatementParams } from '../../common/database/statement-parts.js';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { compileListQuery } from '../../common/list-query/list-query.compiler.js';
 import type { ColumnMap, ListQuery } from '../../common/list-query/list-query.types.js';
 import { numbersIn } from '../../common/list-query/result-rows.js';
-import { EventLogEntry, type EventLogType } from './event-log.entity.js';
+import type { EventLogType } from './event-log.entity.js';
 
 export const EVENT_LOG_COLUMNS: ColumnMap = {
   id: { sql: 'l.id', type: 'integer' },
@@ -36,6 +38,14 @@ export interface EventLogWrite {
 /** Who may read which entries: every entry (null), or one user's own. */
 export type EventLogReader = string | null;
 
+/** The INSERT of an entry, as a part of a combined statement (or alone): the same text for every entry. */
+export function insertPart(entry: EventLogWrite): StatementPart {
+  return (p) =>
+    `INSERT INTO event_log (type, code, category, text, user_id, session, object_id)
+     VALUES (${p.add(entry.type, 'char')}, ${p.add(entry.code, 'int')}, ${p.add(entry.category, 'varchar')}, ${p.add(entry.text.slice(0, 2000), 'text')},
+             ${p.add(entry.userId ?? null, 'bigint')}, ${p.add(entry.session ?? null, 'varchar')}, ${p.add(entry.objectId ?? null, 'bigint')})`;
+}
+
 /** Every statement on `event_log`, in the current unit of work (a write joins the caller's transaction). */
 @Injectable()
 export class EventLogRepository {
@@ -47,16 +57,9 @@ export class EventLogRepository {
 
   /** Adds an entry; answers its id. */
   async insert(entry: EventLogWrite): Promise<string> {
-    const result = await this.uow.manager.insert(EventLogEntry, {
-      type: entry.type,
-      code: entry.code,
-      category: entry.category,
-      text: entry.text.slice(0, 2000),
-      userId: entry.userId ?? null,
-      session: entry.session ?? null,
-      objectId: entry.objectId ?? null,
-    });
-    return String((result.identifiers[0] as { id: string | number }).id);
+    const params = new StatementParams();
+    const [row] = await this.uow.manager.query<{ id: string }[]>(prepared(`${insertPart(entry)(params)} RETURNING id`), params.values);
+    return String(row.id);
   }
 
   async get(id: string, reader: EventLogReader): Promise<Record<string, unknown> | undefined> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EventLogRepository, type EventLogWrite } from './event-log.repository.js';
+import type { StatementPart } from '../../common/database/statement-parts.js';
+import { EventLogRepository, type EventLogWrite, insertPart } from './event-log.repository.js';
 
 export type { EventLogWrite } from './event-log.repository.js';
 
@@ -10,5 +11,10 @@ export class EventLogService {
 
   async write(entry: EventLogWrite): Promise<void> {
     await this.repo.insert(entry);
+  }
+
+  /** The same write as a part of the caller's combined statement (one round trip for an action's writes). */
+  writePart(entry: EventLogWrite): StatementPart {
+    return insertPart(entry);
   }
 }
