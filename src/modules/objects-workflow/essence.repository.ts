@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { StatementParams } from '../../common/database/statement-parts.js';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { type ClassRow, SqlValue } from './essences/essence-definition.js';
+import type { ObjectRowPart } from './workflow.repository.js';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -10,19 +12,17 @@ function identifier(name: string): string {
   return name;
 }
 
-/** The given columns (undefined values left out) as names and bound placeholders from `$start`. */
-function given(row: ClassRow, start: number): { names: string[]; placeholders: string[]; params: unknown[] } {
+/** The given columns (undefined values left out) as names and bound placeholders, in `params`. */
+function given(row: ClassRow, params: StatementParams): { names: string[]; placeholders: string[] } {
   const names: string[] = [];
   const placeholders: string[] = [];
-  const params: unknown[] = [];
   for (const [column, value] of Object.entries(row)) {
     if (value === undefined) continue;
     names.push(identifier(column));
-    params.push(value instanceof SqlValue ? value.value : value);
-    const placeholder = `$${start + params.length - 1}`;
+    const placeholder = params.add(value instanceof SqlValue ? value.value : value);
     placeholders.push(value instanceof SqlValue ? value.sql.replace('?', placeholder) : placeholder);
   }
-  return { names, placeholders, params };
+  return { names, placeholders };
 }
 
 /**
@@ -33,21 +33,23 @@ function given(row: ClassRow, start: number): { names: string[]; placeholders: s
 export class EssenceRepository {
   constructor(private readonly uow: UnitOfWork) {}
 
-  async insertRow(table: string, id: string, row: ClassRow): Promise<void> {
-    const { names, placeholders, params } = given(row, 2);
-    await this.uow.manager.query(
-      `INSERT INTO ${identifier(table)} (id${names.map((n) => `, ${n}`).join('')}) VALUES ($1${placeholders.map((p) => `, ${p}`).join('')})`,
-      [id, ...params],
-    );
+  /** A new object's row in `table`, as a part of the object's INSERT (WorkflowRepository.insertObject). */
+  insertPart(table: string, row: ClassRow): ObjectRowPart {
+    return (params, id) => {
+      const { names, placeholders } = given(row, params);
+      return `INSERT INTO ${identifier(table)} (id${names.map((n) => `, ${n}`).join('')}) VALUES (${id}${placeholders.map((p) => `, ${p}`).join('')})`;
+    };
   }
 
   /** Writes the given columns; nothing when none is given. */
   async updateRow(table: string, id: string, row: ClassRow): Promise<void> {
-    const { names, placeholders, params } = given(row, 2);
+    const params = new StatementParams();
+    const key = params.add(id);
+    const { names, placeholders } = given(row, params);
     if (names.length === 0) return;
     await this.uow.manager.query(
-      `UPDATE ${identifier(table)} SET ${names.map((n, i) => `${n} = ${placeholders[i]}`).join(', ')} WHERE id = $1`,
-      [id, ...params],
+      `UPDATE ${identifier(table)} SET ${names.map((n, i) => `${n} = ${placeholders[i]}`).join(', ')} WHERE id = ${key}`,
+      params.values,
     );
   }
 

@@ -105,7 +105,16 @@ export class ObjectsService {
       const typeId = await this.typeId(classId, b.type ?? def.defaultType);
       const row = { ...(await def.row(this.write(b, true, actor, null, def))), ...fixed };
       if (b.parent) await this.requireParent(b.parent);
-      const id = await this.repo.insertObject(m, {
+      const parentRow =
+        def.kind === 'document'
+          ? this.rows.insertPart('document', { area_id: actor.areaId, description: b.description ?? null })
+          : this.rows.insertPart('reference', {
+              class_id: classId,
+              code: b.code,
+              name: typeof b.name === 'string' ? b.name : null,
+              description: b.description ?? null,
+            });
+      const object = {
         parentId: b.parent ?? null,
         typeId,
         classId,
@@ -113,17 +122,9 @@ export class ObjectsService {
         ownerId: actor.userId,
         label: def.label(b, row, true) ?? null,
         operDate: actor.operDate,
-      });
-      if (def.kind === 'document') await this.rows.insertRow('document', id, { area_id: actor.areaId, description: b.description ?? null });
-      else
-        await this.rows.insertRow('reference', id, {
-          class_id: classId,
-          code: b.code,
-          name: typeof b.name === 'string' ? b.name : null,
-          description: b.description ?? null,
-        });
-      await this.rows.insertRow(def.table, id, row);
-      await this.engine.afterCreate(m, id, method, { ...b } as Record<string, unknown>, actor);
+      };
+      const id = await this.repo.insertObject(m, object, [parentRow, this.rows.insertPart(def.table, row)]);
+      await this.engine.afterCreate(m, { ...object, id, essence: def.code }, method, { ...b } as Record<string, unknown>, actor);
       return id;
     });
   }

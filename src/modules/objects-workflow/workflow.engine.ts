@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { StatementPart } from '../../common/database/statement-parts.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { OutboxService } from '../../common/events/outbox.service.js';
 import { EventLogService } from '../event-log/event-log.service.js';
@@ -136,17 +137,16 @@ export class WorkflowEngine {
   }
 
   /**
-   * Runs the create chain for an object just inserted in the create method's state (no transition again);
-   * beginCreate has checked the rights.
+   * Runs the create chain for an object just inserted in the create method's state (no transition again, and
+   * no lock: the row is this transaction's own until it commits); beginCreate has checked the rights.
    */
   async afterCreate(
     m: EntityManager,
-    objectId: string,
+    object: LockedObject,
     method: MethodRow,
     form: Record<string, unknown>,
     actor: Actor,
   ): Promise<ActionOutcome> {
-    const object = (await this.repo.lockObject(m, objectId))!;
     const chain = await this.repo.classChain(m, object.classId);
     return this.run(m, object, chain, { ...method, newStateId: null }, form, actor, null);
   }
@@ -160,9 +160,7 @@ export class WorkflowEngine {
       'deleted',
     );
     if (!deleted) throw new DomainError('CONFLICT', 'The class has no deleted state');
-    if (object.stateId !== deleted.id) await this.repo.changeState(m, object.id, deleted.id, actor.userId, actor.operDate);
-    await this.log(m, actor, object.id, `Object ${object.id} (${chain[0].code}) force-deleted`);
-    await this.outbox.record(m, 'ObjectActionExecuted', {
+    const payload = {
       object: object.id,
       class: chain[0].code,
       action: 'delete',
@@ -172,7 +170,20 @@ export class WorkflowEngine {
       dropped: false,
       form: {},
       actor: actor.userId,
-    });
+    };
+    await this.repo.applyChange(
+      m,
+      {
+        objectId: object.id,
+        newStateId: object.stateId === deleted.id ? null : deleted.id,
+        operId: actor.userId,
+        operDate: actor.operDate,
+      },
+      [
+        this.logPart(actor, object.id, `Object ${object.id} (${chain[0].code}) force-deleted`),
+        this.outbox.recordPart('ObjectActionExecuted', payload),
+      ],
+    );
     return { id: object.id, method: 'force:delete', action: 'delete', state: deleted.id, dropped: false, result: {} };
   }
 
@@ -212,18 +223,9 @@ export class WorkflowEngine {
       await this.handlers.get(name).handle(ctx);
     }
 
-    let newState: string | null = object.stateId;
-    if (drop) {
-      await this.repo.deleteObject(m, object.id);
-      newState = null;
-    } else if (method.newStateId) {
-      await this.repo.changeState(m, object.id, method.newStateId, actor.userId, actor.operDate);
-      newState = method.newStateId;
-    } else {
-      await this.repo.touch(m, object.id, actor.userId, actor.operDate);
-    }
-    await this.log(m, actor, drop ? null : object.id, `${method.actionCode} ${chain[0].code} ${object.id}: ${method.code}`);
-    await this.outbox.record(m, 'ObjectActionExecuted', {
+    const newState = drop ? null : (method.newStateId ?? object.stateId);
+    const text = `${method.actionCode} ${chain[0].code} ${object.id}: ${method.code}`;
+    const recorded = this.outbox.recordPart('ObjectActionExecuted', {
       object: object.id,
       class: chain[0].code,
       action: method.actionCode,
@@ -234,12 +236,26 @@ export class WorkflowEngine {
       form,
       actor: actor.userId,
     });
+    if (drop) {
+      await this.repo.deleteObject(m, object.id, [this.logPart(actor, null, text), recorded]);
+    } else {
+      // The transition (or touch), its history, the log entry and the outbox row: one statement.
+      // A creation (no old state) has nothing to touch: its insert wrote who and when, in this transaction.
+      const change = {
+        objectId: object.id,
+        newStateId: method.newStateId,
+        touch: oldState !== null,
+        operId: actor.userId,
+        operDate: actor.operDate,
+      };
+      await this.repo.applyChange(m, change, [this.logPart(actor, object.id, text), recorded]);
+    }
     return { id: object.id, method: method.code, action: method.actionCode, state: newState, dropped: drop, result: ctx.result };
   }
 
-  /** In the action's unit of work (the engine's manager is always the unit of work's). */
-  private log(_m: EntityManager, actor: Actor, objectId: string | null, text: string): Promise<void> {
-    return this.events.write({
+  /** The action's event log entry, written as a part of its one statement. */
+  private logPart(actor: Actor, objectId: string | null, text: string): StatementPart {
+    return this.events.writePart({
       type: 'M',
       code: WORKFLOW_LOG_CODE,
       category: 'workflow',

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { TtlCache } from '../../common/cache/ttl-cache.js';
+import { prepared } from '../../common/database/prepared-statements.js';
+import { type StatementPart, StatementParams } from '../../common/database/statement-parts.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import type { EventRow, MethodRow } from './workflow.decision.js';
@@ -21,6 +23,29 @@ export interface ClassLink {
   code: string;
   essence: string;
   abstract: boolean;
+}
+
+const LOCK_OBJECT = prepared(
+  `SELECT o.id, o.parent_id AS "parentId", o.class_id AS "classId", o.type_id AS "typeId", o.state_id AS "stateId",
+          o.owner_id AS "ownerId", e.code AS essence
+     FROM object o JOIN object_class c ON c.id = o.class_id JOIN essence e ON e.id = c.essence_id
+    WHERE o.id = $1 FOR UPDATE OF o`,
+);
+
+/** An INSERT of one of a new object's class table rows, written with `params`; `id` is the SQL of the new object's id. */
+export type ObjectRowPart = (params: StatementParams, id: string) => string;
+
+/**
+ * What an action writes to the object: a transition (its new state) or a touch (null: who changed it, when), by
+ * whom and as of when; `touch: false` leaves the object as it is (a creation: its insert wrote all of that).
+ */
+export interface ObjectChange {
+  objectId: string;
+  newStateId: string | null;
+  touch?: boolean;
+  operId: string | null;
+  /** The operational date it is made under; null: now. */
+  operDate: Date | null;
 }
 
 /**
@@ -45,13 +70,7 @@ export class WorkflowRepository {
 
   /** The object, row-locked for the rest of the transaction (concurrent actions on it queue here). */
   async lockObject(m: EntityManager, id: string): Promise<LockedObject | undefined> {
-    const [row] = await m.query<LockedObject[]>(
-      `SELECT o.id, o.parent_id AS "parentId", o.class_id AS "classId", o.type_id AS "typeId", o.state_id AS "stateId",
-              o.owner_id AS "ownerId", e.code AS essence
-         FROM object o JOIN object_class c ON c.id = o.class_id JOIN essence e ON e.id = c.essence_id
-        WHERE o.id = $1 FOR UPDATE OF o`,
-      [id],
-    );
+    const [row] = await m.query<LockedObject[]>(LOCK_OBJECT, [id]);
     return row;
   }
 
@@ -99,9 +118,11 @@ export class WorkflowRepository {
     );
   }
 
-  async typeByCode(m: EntityManager, classId: string, code: string): Promise<{ id: string } | undefined> {
-    const [row] = await m.query<{ id: string }[]>(`SELECT id FROM object_type WHERE class_id = $1 AND code = $2`, [classId, code]);
-    return row;
+  typeByCode(m: EntityManager, classId: string, code: string): Promise<{ id: string } | undefined> {
+    return this.cached(
+      `type:${classId}:${code}`,
+      async () => (await m.query<{ id: string }[]>(`SELECT id FROM object_type WHERE class_id = $1 AND code = $2`, [classId, code]))[0],
+    );
   }
 
   /** A state by code, looked up the class chain (the deepest definition wins). */
@@ -129,41 +150,62 @@ export class WorkflowRepository {
   }
 
   /**
-   * Moves the object to `stateId`: closes the open history interval and opens a new one at the same
-   * instant (taken after the row lock, so intervals follow each other without gaps or overlaps). Under an
-   * operational date the instant is that date (never before the open interval's start: history stays ordered),
-   * and the object's `oper_date` is it too.
+   * An action's writes in one statement (one round trip, taken after the row lock): the transition with its
+   * temporal history, or the touch; then the parts of the other owners (the event log's entry, the outbox's
+   * row). A transition closes the open history interval and opens the next at the same instant: the INSERT
+   * reads the closed interval's end, so PostgreSQL runs the UPDATE first, and the exclusion constraint no longer
+   * sees the closed interval's old version (ours, deleted). The instant stays in the database (a JS Date would
+   * cut it to milliseconds and overlap the intervals). Under an operational date the instant is that date (never
+   * before the open interval's start: history stays ordered), and the object's `oper_date` is it too.
    */
-  async changeState(
-    m: EntityManager,
-    objectId: string,
-    stateId: string,
-    operId: string | null,
-    operDate: Date | null = null,
-  ): Promise<void> {
-    // Two statements: within one, the new row would be checked against the old version of the closed one.
-    // The instant stays in the database (a JS Date would cut it to milliseconds and overlap the intervals).
-    await m.query(
-      `UPDATE object_state SET valid_to = greatest(coalesce($2::timestamptz, clock_timestamp()), valid_from) WHERE object_id = $1 AND valid_to = 'infinity'`,
-      [objectId, operDate],
-    );
-    await m.query(
-      `INSERT INTO object_state (object_id, state_id, valid_from)
-       SELECT $1, $2, coalesce((SELECT max(valid_to) FROM object_state WHERE object_id = $1), $3::timestamptz, clock_timestamp())`,
-      [objectId, stateId, operDate],
-    );
-    await m.query(
-      `UPDATE object SET state_id = $2, updated = now(), oper_id = $3, oper_date = coalesce($4::timestamptz, now()) WHERE id = $1`,
-      [objectId, stateId, operId, operDate],
-    );
+  async applyChange(m: EntityManager, change: ObjectChange, parts: readonly StatementPart[]): Promise<void> {
+    const p = new StatementParams();
+    const writes: string[] = [];
+    if (change.newStateId || change.touch !== false) {
+      const id = p.add(change.objectId, 'bigint');
+      const oper = p.add(change.operId, 'bigint');
+      const at = p.add(change.operDate, 'timestamptz');
+      if (change.newStateId) {
+        const state = p.add(change.newStateId, 'bigint');
+        writes.push(
+          `closed AS (UPDATE object_state SET valid_to = greatest(coalesce(${at}, clock_timestamp()), valid_from)
+                       WHERE object_id = ${id} AND valid_to = 'infinity' RETURNING valid_to)`,
+          `opened AS (INSERT INTO object_state (object_id, state_id, valid_from)
+                      SELECT ${id}, ${state}, coalesce((SELECT max(valid_to) FROM closed), (SELECT max(valid_to) FROM object_state WHERE object_id = ${id}),
+                                                       ${at}, clock_timestamp()))`,
+          `changed AS (UPDATE object SET state_id = ${state}, updated = now(), oper_id = ${oper}, oper_date = coalesce(${at}, now()) WHERE id = ${id})`,
+        );
+      } else {
+        writes.push(
+          `changed AS (UPDATE object SET updated = now(), oper_id = ${oper}, oper_date = coalesce(${at}, now()) WHERE id = ${id})`,
+        );
+      }
+    }
+    parts.forEach((part, i) => writes.push(`part${i} AS (${part(p)})`));
+    if (writes.length === 0) return;
+    await m.query(prepared(`WITH ${writes.join(',\n')}\nSELECT 1`), p.values);
   }
 
-  /** Drop: the object and everything hanging from it (history, class rows, access rows) go by cascade. */
-  async deleteObject(m: EntityManager, objectId: string): Promise<void> {
-    await m.query(`UPDATE event_log SET object_id = NULL WHERE object_id = $1`, [objectId]);
-    await m.query(`DELETE FROM object WHERE id = $1`, [objectId]);
+  /**
+   * Drop: the object and everything hanging from it (history, class rows, access rows) go by cascade; the log
+   * keeps its entries without the object. With the other owners' parts (the drop's own log entry and outbox
+   * row), in one statement.
+   */
+  async deleteObject(m: EntityManager, objectId: string, parts: readonly StatementPart[] = []): Promise<void> {
+    const p = new StatementParams();
+    const id = p.add(objectId, 'bigint');
+    const writes = [
+      `unlinked AS (UPDATE event_log SET object_id = NULL WHERE object_id = ${id})`,
+      ...parts.map((part, i) => `part${i} AS (${part(p)})`),
+    ];
+    // event_log.object_id has no foreign key (the log outlives objects), so the order within the statement is free.
+    await m.query(prepared(`WITH ${writes.join(',\n')}\nDELETE FROM object WHERE id = ${id}`), p.values);
   }
 
+  /**
+   * Inserts an object in its first state with its history's first interval and the owner's access row, and the
+   * rows of its class tables (`rows`, each given the new id's SQL), in one statement; answers the object.
+   */
   async insertObject(
     m: EntityManager,
     o: {
@@ -176,27 +218,20 @@ export class WorkflowRepository {
       /** The operational date it is created under (its history starts then); null: now. */
       operDate?: Date | null;
     },
+    rows: readonly ObjectRowPart[] = [],
   ): Promise<string> {
-    const [row] = await m.query<{ id: string }[]>(
-      `INSERT INTO object (parent_id, type_id, class_id, state_id, owner_id, oper_id, label, oper_date)
-       VALUES ($1, $2, $3, $4, $5, $5, $6, coalesce($7::timestamptz, now())) RETURNING id`,
-      [o.parentId, o.typeId, o.classId, o.stateId, o.ownerId, o.label, o.operDate ?? null],
-    );
-    await m.query(
-      `INSERT INTO object_state (object_id, state_id, valid_from) VALUES ($1, $2, coalesce($3::timestamptz, clock_timestamp()))`,
-      [row.id, o.stateId, o.operDate ?? null],
-    );
-    if (o.ownerId) await m.query(`INSERT INTO acl_object (object_id, user_id, allow) VALUES ($1, $2, 'sud')`, [row.id, o.ownerId]);
+    const p = new StatementParams();
+    const [state, owner, at] = [p.add(o.stateId, 'bigint'), p.add(o.ownerId, 'bigint'), p.add(o.operDate ?? null, 'timestamptz')];
+    const writes = [
+      `o AS (INSERT INTO object (parent_id, type_id, class_id, state_id, owner_id, oper_id, label, oper_date)
+             VALUES (${p.add(o.parentId, 'bigint')}, ${p.add(o.typeId, 'bigint')}, ${p.add(o.classId, 'bigint')}, ${state}, ${owner}, ${owner},
+                     ${p.add(o.label, 'text')}, coalesce(${at}, now())) RETURNING id)`,
+      `s AS (INSERT INTO object_state (object_id, state_id, valid_from) SELECT id, ${state}, coalesce(${at}, clock_timestamp()) FROM o)`,
+      `a AS (INSERT INTO acl_object (object_id, user_id, allow) SELECT id, ${owner}, 'sud' FROM o WHERE ${owner} IS NOT NULL)`,
+      ...rows.map((row, i) => `r${i} AS (${row(p, '(SELECT id FROM o)')})`),
+    ];
+    const [row] = await m.query<{ id: string }[]>(`WITH ${writes.join(',\n')}\nSELECT id FROM o`, p.values);
     return row.id;
-  }
-
-  /** Records who changed the object and when (a method without a transition). */
-  async touch(m: EntityManager, objectId: string, operId: string | null, operDate: Date | null = null): Promise<void> {
-    await m.query(`UPDATE object SET updated = now(), oper_id = $2, oper_date = coalesce($3::timestamptz, now()) WHERE id = $1`, [
-      objectId,
-      operId,
-      operDate,
-    ]);
   }
 
   async setLabel(m: EntityManager, objectId: string, label: string | null): Promise<void> {
