@@ -48,7 +48,7 @@ export interface AppConfig {
    * Domain events after commit: poll interval (0: no polling, drained on demand), batch size, attempts before
    * dead-lettering, and how long a claimed delivery stays leased to the instance that claimed it.
    */
-  outbox: { pollMs: number; batchSize: number; maxAttempts: number; leaseSeconds: number; backoffBaseSeconds: number };
+  outbox: { pollMs: number; batchSize: number; maxAttempts: number; leaseSeconds: number; backoffBaseSeconds: number; wakeMs: number };
   /** How long a process reuses a class's workflow configuration (chain, methods, events); 0: never. */
   workflow: { cacheSeconds: number };
   /** The only directory the admin API may import KLADR releases from (the CLI takes any path). */
@@ -172,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: vars.OUTBOX_MAX_ATTEMPTS,
       leaseSeconds: vars.OUTBOX_LEASE_SECONDS,
       backoffBaseSeconds: vars.OUTBOX_BACKOFF_BASE_SECONDS,
+      wakeMs: vars.OUTBOX_WAKE_MS,
     },
     workflow: { cacheSeconds: vars.WORKFLOW_CACHE_SECONDS },
     kladr: { importDir: path.resolve(vars.KLADR_IMPORT_DIR) },

@@ -199,6 +199,12 @@ export class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(10_000)
+  OUTBOX_WAKE_MS = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   @Max(3600)
   WORKFLOW_CACHE_SECONDS = 2;
 

@@ -175,3 +175,42 @@ describe('outbox delivery', () => {
     expect(plan.fast).toEqual(ids);
   });
 });
+
+/** Without polling in reach, the instance that committed events delivers them itself, one round per wake window. */
+describe('outbox delivery after commit', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ imports: [SubscribersModule], env: { OUTBOX_POLL_MS: '60000', OUTBOX_WAKE_MS: '20' } });
+  });
+  afterAll(async () => {
+    plan.slowGate.open();
+    await t?.close();
+  });
+
+  it('ten commits in a row are delivered by the wake rounds alone, each once', async () => {
+    Object.assign(plan, { fast: [], fastDone: latch(), fastExpect: 10 });
+    const uow = t.app.get(UnitOfWork);
+    const outbox = t.app.get(OutboxService);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      ids.push(
+        await uow.run(() =>
+          outbox.record(uow.manager, 'ObjectActionExecuted', {
+            object: String(i + 1),
+            class: 'client',
+            action: 'enable',
+            method: null,
+            oldState: null,
+            newState: null,
+            dropped: false,
+            form: {},
+            actor: null,
+          }),
+        ),
+      );
+    }
+    await plan.fastDone.promise;
+    expect([...plan.fast].sort()).toEqual([...ids].sort());
+  });
+});

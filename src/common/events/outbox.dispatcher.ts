@@ -93,14 +93,20 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
-  /** A round soon, in this process (after a commit that recorded events); a no-op without polling. */
+  /**
+   * A round soon, in this process (after a commit that recorded events): within OUTBOX_WAKE_MS, one round for
+   * every commit of that window (each commit's own round was one more statement per action); a no-op without
+   * polling.
+   */
   wake(): void {
     if (this.config.outbox.pollMs === 0 || this.stopped || this.woken) return;
     this.woken = true;
-    setImmediate(() => {
+    const run = () => {
       this.woken = false;
       void this.round();
-    });
+    };
+    if (this.config.outbox.wakeMs > 0) setTimeout(run, this.config.outbox.wakeMs).unref();
+    else setImmediate(run);
   }
 
   private schedule(): void {
