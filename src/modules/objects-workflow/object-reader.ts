@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { prepared } from '../../common/database/prepared-statements.js';
 import type { Language } from '../../common/i18n/language.js';
 import { compileListQuery, compileWhere } from '../../common/list-query/list-query.compiler.js';
 import { parseCountQuery, parseListQuery } from '../../common/list-query/list-query.parser.js';
@@ -104,6 +105,9 @@ const numbers = (row: Record<string, unknown>, columns: ColumnMap) =>
  */
 export class ObjectReader {
   private readonly from: string;
+  /** The column specs of each language and state reference (built once: a get would otherwise rebuild thirty). */
+  private readonly columnMaps = new Map<string, ColumnMap>();
+  private readonly selects = new WeakMap<ColumnMap, string>();
 
   constructor(
     private readonly spec: EssenceSpec,
@@ -130,7 +134,23 @@ export class ObjectReader {
 
   /** The columns of a read: the state is the one in force at the context's oper_date (alias `os`), or the current one. */
   private columns(ctx: RequestContext): ColumnMap {
-    return this.spec.columns(ctx.language, ctx.operDate ? 'os.state_id' : 'o.state_id');
+    const stateRef = ctx.operDate ? 'os.state_id' : 'o.state_id';
+    const key = `${ctx.language}:${stateRef}`;
+    let columns = this.columnMaps.get(key);
+    if (!columns) this.columnMaps.set(key, (columns = this.spec.columns(ctx.language, stateRef)));
+    return columns;
+  }
+
+  /** The SELECT list of a get: every column, built once per column map. */
+  private selectAll(columns: ColumnMap): string {
+    let select = this.selects.get(columns);
+    if (!select) {
+      select = Object.entries(columns)
+        .map(([k, c]) => `${c.sql} AS "${k}"`)
+        .join(', ');
+      this.selects.set(columns, select);
+    }
+    return select;
   }
 
   /**
@@ -181,10 +201,13 @@ export class ObjectReader {
   async get(m: EntityManager, id: string, fields: string[] | undefined, ctx: RequestContext): Promise<Record<string, unknown>> {
     const columns = this.columns(ctx);
     const f = await this.frame(m, ctx, [id]);
-    const select = Object.entries(columns)
-      .map(([k, c]) => `${c.sql} AS "${k}"`)
-      .join(', ');
-    const [row] = await m.query<Record<string, unknown>[]>(`SELECT ${select} FROM ${f.from} WHERE o.id = $1 AND ${f.where}`, f.params);
+    const select = this.selectAll(columns);
+    // One text per essence, language, as-of or not, and administrator or not: a prepared statement (its thirty
+    // lookup columns cost more to plan than to run).
+    const [row] = await m.query<Record<string, unknown>[]>(
+      prepared(`SELECT ${select} FROM ${f.from} WHERE o.id = $1 AND ${f.where}`),
+      f.params,
+    );
     if (!row) throw objectNotFound(id);
     return projectFields([numbers(row, columns)], fields, Object.keys(columns))[0];
   }
