@@ -3,16 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pinoHttp } from 'pino-http';
 import { describe, expect, it } from 'vitest';
-import { loggerParams, redactUrl } from './logging.js';
+import { loggerParams, pathOf } from './logging.js';
 
 describe('request logging', () => {
-  it('redacts secret query values and keeps the rest', () => {
-    expect(redactUrl('/oauth2/cb?code=abc123&state=xyz')).toBe('/oauth2/cb?code=%5Bredacted%5D&state=xyz');
-    expect(redactUrl('/api/getUser?CODE=1&x=2')).toBe('/api/getUser?CODE=%5Bredacted%5D&x=2');
-    expect(redactUrl('/api/v1/ping')).toBe('/api/v1/ping');
+  it('logs the path of a URL, never its query string', () => {
+    expect(pathOf('/oauth2/cb?code=abc123&state=xyz')).toBe('/oauth2/cb');
+    expect(pathOf('/api/getUser?CODE=1&x=2')).toBe('/api/getUser');
+    expect(pathOf('/api/v1/ping')).toBe('/api/v1/ping');
   });
 
-  it('never writes credentials or tokens, and tags each line with the request id', async () => {
+  it('never writes credentials, tokens or query parameters, and tags each line with the request id', async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -35,14 +35,20 @@ describe('request logging', () => {
         Signature: 'SECRET-4',
         'X-Callback-Key': 'SECRET-5',
         'X-Request-Id': 'req-42',
+        'X-Portal-Token': 'SECRET-6',
+        'User-Agent': 'spec-agent',
       },
     });
     await res.text();
     server.close();
     const log = lines.join('');
     expect(log).not.toMatch(/SECRET/);
-    expect(log).toContain('page=2');
-    expect(JSON.parse(lines[0])).toMatchObject({ requestId: 'req-42', req: { id: 'req-42' } });
+    expect(log).not.toContain('page=2');
+    expect(JSON.parse(lines[0])).toMatchObject({
+      requestId: 'req-42',
+      req: { id: 'req-42', method: 'GET', url: '/x', userAgent: 'spec-agent' },
+      res: { statusCode: 200 },
+    });
     expect(res.headers.get('x-request-id')).toBe('req-42');
   });
 });
