@@ -175,7 +175,9 @@ export class WorkflowEngine {
       m,
       {
         objectId: object.id,
+        // Already deleted: nothing to change (the log and the outbox still record the forced delete).
         newStateId: object.stateId === deleted.id ? null : deleted.id,
+        touch: false,
         operId: actor.userId,
         operDate: actor.operDate,
       },
