@@ -10,6 +10,7 @@ import { CompanySessionsQueryDto, ShiftItemDto, ShiftMarkDto, ShiftScanDto, Shif
 import type { ShiftItem } from './shift-sessions.repository.js';
 import { ShiftSessionsRepository } from './shift-sessions.repository.js';
 import { ShiftSessionsService } from './shift-sessions.service.js';
+import { JsonLinesToArray } from './json-lines-array.js';
 
 /** Recording work shifts: begin, end, and the scan of a seed 004 code at an office. */
 @ApiTags('sessions-export')
@@ -59,7 +60,7 @@ const csvCell = (v: string | null) => (v === null ? '' : /[",\r\n;]/.test(v) ? `
 
 /**
  * Seed 000 `GET/POST /api/CompanySessions/` with `Authorization: <JWT of /account/generatetoken>` (bare or Bearer):
- * the shifts begun in the period, streamed from a cursor as a JSON array (or CSV with `Accept: text/csv`).
+ * the shifts begun in the period, streamed as a JSON array from COPY (or as CSV from a cursor with `Accept: text/csv`).
  */
 @ApiTags('sessions-export')
 @ApiContract('legacy')
@@ -101,21 +102,11 @@ export class CompanySessionsController {
     this.shifts.assertExporter(auth);
     const q = await this.shifts.exportQuery(auth, p.begTime, p.endTime, p.officeId);
     const csv = req.accepts(['application/json', 'text/csv']) === 'text/csv';
-    const rows = await this.repo.exportStream(q);
-    let first = true;
-    const format = new Transform({
-      writableObjectMode: true,
-      transform(row: ShiftItem, _enc, done) {
-        let out: string;
-        if (csv) out = `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`;
-        else out = `${first ? '[' : ','}${JSON.stringify(row)}`;
-        first = false;
-        done(null, out);
-      },
-      flush(done) {
-        done(null, csv ? '' : first ? '[]' : ']');
-      },
-    });
+    // JSON: PostgreSQL writes each item's JSON text and COPY streams the lines; Node only joins them into an
+    // array, byte by byte. CSV: rows from a cursor, written here (see docs/shifts.md for why not COPY's CSV).
+    const [source, format] = csv
+      ? [await this.repo.exportStream(q), csvRows()]
+      : [await this.repo.exportJsonLines(q), new JsonLinesToArray()];
     res.status(200);
     res.setHeader('Cache-Control', 'no-store');
     if (csv) {
@@ -124,11 +115,21 @@ export class CompanySessionsController {
       res.write(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
     } else res.type('application/json; charset=utf-8');
     try {
-      await pipeline(rows, format, res);
+      await pipeline(source, format, res);
     } catch (err) {
       // Headers are out: a failure mid-stream can only cut the response (the client sees it incomplete).
       req.log?.warn({ err }, 'CompanySessions export stopped');
       res.destroy();
     }
   }
+}
+
+/** The cursor's rows as CSV lines (the header is written before). */
+function csvRows(): Transform {
+  return new Transform({
+    writableObjectMode: true,
+    transform(row: ShiftItem, _enc, done) {
+      done(null, `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`);
+    },
+  });
 }
