@@ -297,7 +297,10 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
   it('seed 000: generatetoken gives the user id and a JWT accepted in Authorization', async () => {
     const res = await t.http.post('/account/generatetoken').type('form').send({ username: 'ivan@example.com', pswd: 'ivan-password' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ userId: expect.any(String), token: expect.stringMatching(/^eyJ/) });
+    expect(res.body).toEqual({
+      userId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      token: expect.stringMatching(/^eyJ/),
+    });
     expect((await t.http.post('/api/v1/whoami').set('Authorization', res.body.token)).body.profile.username).toBe('ivan');
     expect((await t.http.post('/account/generatetoken').send({ username: 'ivan@example.com', pswd: 'bad' })).status).toBe(401);
   });

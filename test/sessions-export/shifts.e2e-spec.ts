@@ -165,6 +165,9 @@ describe('Work shifts and the CompanySessions export (seed 000)', () => {
       expect(item.userId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect(item.begTime).toMatch(LOCAL);
     }
+    // Seed 000: generatetoken gives the user's own unique id, the one the export shows as userId (a UUID).
+    expect(login.body.userId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(items.filter((i) => i.userId === login.body.userId).map((i) => i.firstName)).toEqual(['Ольга']);
     expect((await exportAs(`Bearer ${token}`)).body).toEqual(items);
     expect((await t.http.post('/api/CompanySessions/').set('authorization', token)).body).toEqual(items);
 

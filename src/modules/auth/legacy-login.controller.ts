@@ -39,7 +39,11 @@ export class LegacyLoginController {
   }
 }
 
-/** Seed 000: `POST /account/generatetoken` (username = email, pswd) -> the user's id and a signed JWT. */
+/**
+ * Seed 000: `POST /account/generatetoken` (username = email, pswd) -> the user's own unique id and a signed JWT. The
+ * id is the user's UUID, the `userId` the CompanySessions export shows (the seed's example ids are UUIDs), never
+ * the internal bigint.
+ */
 @ApiTags('sessions-export')
 @ApiContract('legacy')
 @Public()
@@ -50,9 +54,9 @@ export class AccountController {
   @Post('generatetoken')
   @HttpCode(200)
   @ApiOperation({ summary: 'Seed 000: a JWT for the export API (Authorization: <token>)' })
-  @ApiOkResponse({ schema: { example: { userId: '1001', token: 'eyJ...' } } })
+  @ApiOkResponse({ schema: { example: { userId: '7f46106c-e014-444d-9982-65cd3f502d71', token: 'eyJ...' } } })
   async generateToken(@Body() body: GenerateTokenDto, @Req() req: Request) {
-    const { token, userId } = await this.legacy.login(body.username, body.pswd, requestOrigin(req));
-    return { userId, token };
+    const { token, userUuid } = await this.legacy.login(body.username, body.pswd, requestOrigin(req));
+    return { userId: userUuid, token };
   }
 }

@@ -13,6 +13,8 @@ export interface LegacyLogin {
   token: string;
   user: { email: string | null; roles: string };
   userId: string;
+  /** The user's public UUID: seed 000's own unique id of the user (the export's `userId`). */
+  userUuid: string;
 }
 
 /**
@@ -59,8 +61,9 @@ export class LegacyLoginService {
 
   private async issue(userId: string, session: string): Promise<LegacyLogin> {
     const [user, groups] = await Promise.all([this.users.find(userId), this.users.groupsOf(userId)]);
+    if (!user) throw new DomainError('UNAUTHORIZED', MESSAGES.unauthorized);
     const roles = groups.join(',');
-    const token = await this.tokens.issueLegacyToken({ userId, session, email: user?.email ?? null, roles });
-    return { token, user: { email: user?.email ?? null, roles }, userId };
+    const token = await this.tokens.issueLegacyToken({ userId, session, email: user.email ?? null, roles });
+    return { token, user: { email: user.email ?? null, roles }, userId, userUuid: user.uuid };
   }
 }
