@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 
 const LF = 0x0a;
-const COMMA = 0x2c;
+const COMMA = Buffer.from(',');
 const OPEN = Buffer.from('[');
 const CLOSE = Buffer.from(']');
 const EMPTY = Buffer.from('[]');
@@ -11,7 +11,11 @@ const EMPTY = Buffer.from('[]');
  * by byte: `[` before the first line, each line's `\n` a `,` when another line follows, `]` at the end (`[]` for
  * none). 0x0a is never part of a UTF-8 multibyte sequence, and JSON text has no raw newline, so every 0x0a is a
  * line end wherever the chunks are cut. A chunk's last newline is held back until more bytes come (then a comma)
- * or the end (then nothing). Chunks pass as Buffers, one copy each, never decoded.
+ * or the end (then nothing).
+ *
+ * The chunks are changed in place and passed on (a view without the held newline): no copy and no new buffer per
+ * chunk, so the garbage an export leaves for the GC is the socket's reads only. The transform owns its input:
+ * pipe into it only buffers nobody else reads (the COPY stream's are its own).
  */
 export class JsonLinesToArray extends Transform {
   private started = false;
@@ -20,15 +24,13 @@ export class JsonLinesToArray extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     if (chunk.length === 0) return done();
     const hold = chunk[chunk.length - 1] === LF;
-    const body = hold ? chunk.length - 1 : chunk.length;
-    const lead = !this.started || this.held ? 1 : 0;
-    const out = Buffer.allocUnsafe(lead + body);
-    if (lead) out[0] = this.started ? COMMA : OPEN[0];
-    chunk.copy(out, lead, 0, body);
-    for (let i = out.indexOf(LF, lead); i !== -1; i = out.indexOf(LF, i + 1)) out[i] = COMMA;
+    const body = hold ? chunk.subarray(0, chunk.length - 1) : chunk;
+    for (let i = body.indexOf(LF); i !== -1; i = body.indexOf(LF, i + 1)) body[i] = COMMA[0];
+    if (!this.started) this.push(OPEN);
+    else if (this.held) this.push(COMMA);
     this.started = true;
     this.held = hold;
-    done(null, out);
+    done(null, body.length ? body : undefined);
   }
 
   override _flush(done: TransformCallback): void {
