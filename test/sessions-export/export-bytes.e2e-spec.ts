@@ -1,7 +1,7 @@
 import http from 'node:http';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, IDENTITY_ENV, signedPost, signIn } from '../support/identity.js';
+import { adminQuery } from '../support/database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const ITEM_KEYS = ['sessionId', 'userId', 'firstName', 'lastName', 'middleName', 'begOffice', 'endOffice', 'begTime', 'endTime'];
@@ -24,15 +24,8 @@ const NAMES = [
   '',
 ];
 
-async function sql(t: TestApp, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const db = new pg.Client({ connectionString: t.db.url });
-  await db.connect();
-  try {
-    return (await db.query(text, values)).rows as Record<string, unknown>[];
-  } finally {
-    await db.end();
-  }
-}
+/** SQL on the test database, beside the app's pool. */
+const sql = (t: TestApp, text: string, values: unknown[] = []) => adminQuery(t.db.url, text, values);
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
 

@@ -1,21 +1,14 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, IDENTITY_ENV, type Signed, signedHeaders, signedPost, signIn } from '../support/identity.js';
+import { adminQuery } from '../support/database.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const SECRET = 'device-secret-0123456789abcdef';
 const ITEM_KEYS = ['sessionId', 'userId', 'firstName', 'lastName', 'middleName', 'begOffice', 'endOffice', 'begTime', 'endTime'];
 const LOCAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/;
 
-async function sql(t: TestApp, text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const db = new pg.Client({ connectionString: t.db.url });
-  await db.connect();
-  try {
-    return (await db.query(text, values)).rows as Record<string, unknown>[];
-  } finally {
-    await db.end();
-  }
-}
+/** SQL on the test database, beside the app's pool. */
+const sql = (t: TestApp, text: string, values: unknown[] = []) => adminQuery(t.db.url, text, values);
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
 

@@ -8,11 +8,12 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+/** One statement on a connection of its own (not the app's pool); answers its rows. */
+export async function adminQuery(url: string, sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query(sql, values)).rows as Record<string, unknown>[];
   } finally {
     await client.end();
   }
@@ -33,7 +34,7 @@ export async function cloneTemplate(adminUrl: string, template: string): Promise
   return {
     name,
     url: withDatabase(adminUrl, name),
-    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`),
+    drop: () => dropDatabase(adminUrl, name),
   };
 }
 
