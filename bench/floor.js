@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { MAIN, freePort, freshDatabase, machine, startServer, stopServer, tempDir } from './lib.js';
+import { MAIN, freePort, freshDatabase, machine, seedClients, startServer, stopServer, tempDir } from './lib.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connections = Number(process.env.CONNECTIONS ?? 8);
@@ -36,7 +36,6 @@ const DB = process.env.FLOOR_DB ?? 'platform_bench_floor';
 const CLIENT = { id: 'bench', secret: 'bench-client-secret-0123456789' };
 const PASSWORD = 'bench-admin-password';
 const START = 1_000_000_000; // far above the ids the app hands out itself
-const LASTNAMES = 2000;
 
 function pgbenchPath() {
   for (const dir of ['/usr/lib/postgresql']) {
@@ -114,39 +113,8 @@ async function token(username, password) {
   return (await res.json()).access_token;
 }
 
-/** Clients [from, to) in one statement per table, as bench:objects seeds them: owner the bench admin, default area. */
-async function seed(from, to) {
-  await db.query('BEGIN');
-  await db.query(
-    `INSERT INTO object (id, type_id, class_id, state_id, owner_id, oper_id, label, created)
-     OVERRIDING SYSTEM VALUE
-     SELECT i, t.id, t.class_id, s.id, u.id, u.id, 'Client ' || i, now() - make_interval(secs => i)
-       FROM generate_series($1::bigint, $2::bigint - 1) i,
-            (SELECT id, class_id FROM object_type WHERE code = 'physical') t,
-            (SELECT id FROM state WHERE code = 'created') s,
-            (SELECT id FROM app_user WHERE username = 'bench') u`,
-    [from, to],
-  );
-  await db.query(
-    `INSERT INTO object_state (object_id, state_id, valid_from) SELECT id, state_id, created FROM object WHERE id >= $1 AND id < $2`,
-    [from, to],
-  );
-  await db.query(
-    `INSERT INTO document (id, area_id) SELECT id, (SELECT id FROM area WHERE code = 'default') FROM object WHERE id >= $1 AND id < $2`,
-    [from, to],
-  );
-  await db.query(
-    `INSERT INTO client (id, code, fullname, lastname, firstname, info)
-     SELECT i, 'b' || i, 'Client ' || i, 'Lastname' || (i % ${LASTNAMES}), 'Name' || (i % 97), jsonb_build_object('n', i % 100)
-       FROM generate_series($1::bigint, $2::bigint - 1) i`,
-    [from, to],
-  );
-  await db.query(`INSERT INTO acl_object (object_id, user_id, allow) SELECT id, owner_id, 'sud' FROM object WHERE id >= $1 AND id < $2`, [
-    from,
-    to,
-  ]);
-  await db.query('COMMIT');
-}
+/** Clients [from, to) (bench/lib.js seedClients). */
+const seed = (from, to) => seedClients(db, from, to);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round2 = (x) => Math.round(x * 100) / 100;

@@ -83,3 +83,43 @@ export function machine() {
     os: `${os.type()} ${os.release()}`,
   };
 }
+
+/** Client lastnames repeat every this many ids (so a lastname matches size / LASTNAMES clients). */
+export const LASTNAMES = 2000;
+
+/**
+ * Clients with ids [from, to) in one statement per table, on `db` (a connected pg client): owner the user `bench`,
+ * the default area, lastname `Lastname<i % LASTNAMES>`, info `{"n": i % 100}`. bench:objects and bench:floor.
+ */
+export async function seedClients(db, from, to) {
+  await db.query('BEGIN');
+  await db.query(
+    `INSERT INTO object (id, type_id, class_id, state_id, owner_id, oper_id, label, created)
+     OVERRIDING SYSTEM VALUE
+     SELECT i, t.id, t.class_id, s.id, u.id, u.id, 'Client ' || i, now() - make_interval(secs => i)
+       FROM generate_series($1::bigint, $2::bigint - 1) i,
+            (SELECT id, class_id FROM object_type WHERE code = 'physical') t,
+            (SELECT id FROM state WHERE code = 'created') s,
+            (SELECT id FROM app_user WHERE username = 'bench') u`,
+    [from, to],
+  );
+  await db.query(
+    `INSERT INTO object_state (object_id, state_id, valid_from) SELECT id, state_id, created FROM object WHERE id >= $1 AND id < $2`,
+    [from, to],
+  );
+  await db.query(
+    `INSERT INTO document (id, area_id) SELECT id, (SELECT id FROM area WHERE code = 'default') FROM object WHERE id >= $1 AND id < $2`,
+    [from, to],
+  );
+  await db.query(
+    `INSERT INTO client (id, code, fullname, lastname, firstname, info)
+     SELECT i, 'b' || i, 'Client ' || i, 'Lastname' || (i % ${LASTNAMES}), 'Name' || (i % 97), jsonb_build_object('n', i % 100)
+       FROM generate_series($1::bigint, $2::bigint - 1) i`,
+    [from, to],
+  );
+  await db.query(`INSERT INTO acl_object (object_id, user_id, allow) SELECT id, owner_id, 'sud' FROM object WHERE id >= $1 AND id < $2`, [
+    from,
+    to,
+  ]);
+  await db.query('COMMIT');
+}

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, freshDatabase, machine, startServer, stopServer, tempDir } from './lib.js';
+import { freePort, freshDatabase, machine, seedClients, startServer, stopServer, tempDir } from './lib.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const connections = Number(process.env.CONNECTIONS ?? 32);
@@ -17,7 +17,6 @@ const forActions = Number(process.env.OBJECTS_ACTIONS ?? 100_000);
 const forList = Number(process.env.OBJECTS_LIST ?? 1_000_000);
 const DB = 'platform_bench_objects';
 const CLIENT = { id: 'bench', secret: 'bench-client-secret-0123456789' };
-const LASTNAMES = 2000;
 
 const url = await freshDatabase(adminUrl, DB);
 
@@ -54,39 +53,10 @@ async function token(username, password) {
   return (await res.json()).access_token;
 }
 
-/** Clients from `from` to `to` (exclusive) in one statement per table: owner the bench admin, default area. */
+/** Clients from `from` to `to` (exclusive), as bench/lib.js seedClients writes them; answers the ms it took. */
 async function seed(from, to) {
   const t0 = performance.now();
-  await db.query('BEGIN');
-  await db.query(
-    `INSERT INTO object (id, type_id, class_id, state_id, owner_id, oper_id, label, created)
-     OVERRIDING SYSTEM VALUE
-     SELECT i, t.id, t.class_id, s.id, u.id, u.id, 'Client ' || i, now() - make_interval(secs => i)
-       FROM generate_series($1::bigint, $2::bigint - 1) i,
-            (SELECT id, class_id FROM object_type WHERE code = 'physical') t,
-            (SELECT id FROM state WHERE code = 'created') s,
-            (SELECT id FROM app_user WHERE username = 'bench') u`,
-    [from, to],
-  );
-  await db.query(
-    `INSERT INTO object_state (object_id, state_id, valid_from) SELECT id, state_id, created FROM object WHERE id >= $1 AND id < $2`,
-    [from, to],
-  );
-  await db.query(
-    `INSERT INTO document (id, area_id) SELECT id, (SELECT id FROM area WHERE code = 'default') FROM object WHERE id >= $1 AND id < $2`,
-    [from, to],
-  );
-  await db.query(
-    `INSERT INTO client (id, code, fullname, lastname, firstname, info)
-     SELECT i, 'b' || i, 'Client ' || i, 'Lastname' || (i % ${LASTNAMES}), 'Name' || (i % 97), jsonb_build_object('n', i % 100)
-       FROM generate_series($1::bigint, $2::bigint - 1) i`,
-    [from, to],
-  );
-  await db.query(`INSERT INTO acl_object (object_id, user_id, allow) SELECT id, owner_id, 'sud' FROM object WHERE id >= $1 AND id < $2`, [
-    from,
-    to,
-  ]);
-  await db.query('COMMIT');
+  await seedClients(db, from, to);
   await db.query(`SELECT setval(pg_get_serial_sequence('object', 'id'), $1)`, [to]);
   return Math.round(performance.now() - t0);
 }
