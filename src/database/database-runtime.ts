@@ -2,7 +2,6 @@ import path from 'node:path';
 import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
 import { describeDatabaseUrl } from './database-url.js';
-import { EmbeddedPostgresServer } from './embedded-postgres.js';
 
 export interface DatabaseHandle {
   url: string;
@@ -21,6 +20,8 @@ export async function openDatabase(config: AppConfig['database'], log: (line: st
     await checkReachable(config.url);
     return { url: config.url, embedded: false, stop: async () => {} };
   }
+  // Imported only here: a server on an external database never loads embedded-postgres.
+  const { EmbeddedPostgresServer } = await import('./embedded-postgres.js');
   const server = new EmbeddedPostgresServer({
     dataDir: path.join(config.dataDir, 'pg'),
     port: config.embeddedPort,

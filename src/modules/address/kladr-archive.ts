@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import sevenZipModule, { type SevenZipModuleFactory } from '7z-wasm';
+import type { SevenZipModuleFactory } from '7z-wasm';
 import { KLADR_FILES, KladrFileError } from './kladr-files.js';
 
 /** A release's files, ready to read, and how to clean up after them. */
@@ -34,13 +34,11 @@ export async function openRelease(source: string): Promise<ReleaseFiles> {
   }
 }
 
-/**
- * 7z-wasm ships a CommonJS build whose `module.exports` is the factory, with typings that declare it as an ES
- * `default` export: under `nodenext` TypeScript types the default import as the module namespace.
- */
-const SevenZip = sevenZipModule as unknown as SevenZipModuleFactory;
-
 async function extract(archive: string, target: string): Promise<void> {
+  // Loaded here, on an import, not at the server's start. 7z-wasm ships a CommonJS build whose `module.exports`
+  // is the factory, with typings that declare it as an ES `default` export: under `nodenext` TypeScript types the
+  // default import as the module namespace.
+  const SevenZip = (await import('7z-wasm')).default as unknown as SevenZipModuleFactory;
   const output: string[] = [];
   const sevenZip = await SevenZip({ print: () => {}, printErr: (line: string) => output.push(line) });
   sevenZip.FS.mkdir('/in');

@@ -1,6 +1,6 @@
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DBFFile, DELETED, type FieldDescriptor } from 'dbffile';
+import type { DBFFile, FieldDescriptor } from 'dbffile';
 
 /**
  * Reading the official KLADR files (DBF, CP866) one batch at a time: never a whole file in memory. Everything
@@ -94,6 +94,8 @@ export class KladrFile {
   private constructor(
     readonly file: KladrFileName,
     private readonly dbf: DBFFile,
+    /** dbffile's key that marks a deleted record. */
+    private readonly deleted: symbol,
   ) {}
 
   /** Records in the file (deleted ones included). */
@@ -110,6 +112,8 @@ export class KladrFile {
 
   /** Opens `filePath` as `file`, checking its header, fields and length before a record is read. */
   static async open(file: KladrFileName, filePath: string): Promise<KladrFile> {
+    // dbffile is loaded on an import, not at the server's start.
+    const { DBFFile, DELETED } = await import('dbffile');
     let dbf: DBFFile;
     try {
       dbf = await DBFFile.open(filePath, { encoding: KLADR_ENCODING, includeDeletedRecords: true });
@@ -118,7 +122,7 @@ export class KladrFile {
     }
     checkFields(file, dbf.fields);
     await checkLength(file, filePath, dbf.recordCount);
-    return new KladrFile(file, dbf);
+    return new KladrFile(file, dbf, DELETED);
   }
 
   /**
@@ -135,7 +139,7 @@ export class KladrFile {
       const batch: KladrRecord[] = [];
       for (const row of rows) {
         position++;
-        if (row[DELETED]) continue;
+        if (row[this.deleted]) continue;
         const record = { record: position } as KladrRecord;
         for (const name of names) record[name] = typeof row[name] === 'string' ? row[name].trim() : '';
         for (const name of words) {

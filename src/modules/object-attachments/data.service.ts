@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { XMLValidator } from 'fast-xml-parser';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { parseListQuery } from '../../common/list-query/list-query.parser.js';
@@ -15,7 +14,7 @@ import { type AttachmentContext, ObjectAccessPort } from './object-access.port.j
 const DATA_NUMBERS = ['object', 'type'];
 
 /** Why `data` is not of its type, or null when it is: json must parse, xml must be well-formed. */
-export function dataProblem(type: string, data: string): string | null {
+export async function dataProblem(type: string, data: string): Promise<string | null> {
   if (type === 'json') {
     try {
       JSON.parse(data);
@@ -25,6 +24,7 @@ export function dataProblem(type: string, data: string): string | null {
     }
   }
   if (type === 'xml') {
+    const { XMLValidator } = await import('fast-xml-parser'); // loaded on the first XML item, not at start-up
     const result = XMLValidator.validate(data);
     return result === true
       ? null
@@ -58,10 +58,10 @@ export class DataService {
   }
 
   async set(id: string, items: DataItemDto[], ctx: AttachmentContext) {
-    items.forEach((item, i) => {
-      const problem = item.data === undefined || item.data === null ? null : dataProblem(item.type, item.data);
+    for (const [i, item] of items.entries()) {
+      const problem = item.data === undefined || item.data === null ? null : await dataProblem(item.type, item.data);
       if (problem) throw invalidField(`data[${i}].data`, problem);
-    });
+    }
     return this.uow.run(async () => {
       await this.access.require(id, ctx.actor, 'u');
       for (const item of items) {

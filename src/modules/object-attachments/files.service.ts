@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { fileTypeFromBuffer } from 'file-type';
 import { UnitOfWork } from '../../common/database/unit-of-work.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { parseListQuery } from '../../common/list-query/list-query.parser.js';
@@ -102,6 +101,7 @@ export class FilesService {
     if (item.hash !== undefined && item.hash !== null && item.hash.toLowerCase() !== hash) {
       throw invalidField(`${key}.hash`, 'does not match the SHA-256 of the content');
     }
+    const { fileTypeFromBuffer } = await import('file-type'); // loaded on the first upload, not at start-up
     const mediaType = (await fileTypeFromBuffer(content))?.mime ?? null;
     return { delete: false, ...base, hash, content, mediaType };
   }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import QRCode from 'qrcode';
 import { requestLanguage } from '../../common/i18n/language.js';
 import { Auth, type AuthContext, Public } from '../../common/security/auth-context.js';
 import { AcceptBrowserSession, BrowserSessions } from '../../common/security/browser-session.js';
@@ -10,6 +9,16 @@ import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { qrPage, qrPageCsp, signInFirstPage } from './qr-page.js';
 import { type IssuedCode, QrCodesService } from './qr-codes.service.js';
+
+/** A code as an SVG image. The QR library is loaded on the first image asked for, not at start-up. */
+async function qrSvg(code: string): Promise<string> {
+  return (await import('qrcode')).default.toString(code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+}
+
+/** A code as a PNG image `width` pixels wide. */
+async function qrPng(code: string, width: number): Promise<Buffer> {
+  return (await import('qrcode')).default.toBuffer(code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width });
+}
 
 const SIZE_MIN = 64;
 const SIZE_MAX = 1024;
@@ -46,7 +55,7 @@ export class QrImagesController {
   async svg(@Auth() auth: AuthContext, @Res() res: Response): Promise<void> {
     const c = await this.codes.issue(auth.userId);
     windowHeaders(res, c);
-    res.type('image/svg+xml').send(await QRCode.toString(c.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
+    res.type('image/svg+xml').send(await qrSvg(c.code));
   }
 
   @Get('api/qr.png')
@@ -61,7 +70,7 @@ export class QrImagesController {
     const width = Math.min(SIZE_MAX, Math.max(SIZE_MIN, n));
     const c = await this.codes.issue(auth.userId);
     windowHeaders(res, c);
-    res.type('image/png').send(await QRCode.toBuffer(c.code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width }));
+    res.type('image/png').send(await qrPng(c.code, width));
   }
 
   /** The page: only for a browser signed in through the login pages (it is what a browser carries). */
@@ -79,7 +88,7 @@ export class QrImagesController {
       return;
     }
     const code = await this.codes.current(signedIn.userId);
-    const svg = await QRCode.toString(code.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    const svg = await qrSvg(code.code);
     res.type('html').send(qrPage({ svg, code, leadSeconds: this.config.qr.leadSeconds, nonce, lang }));
   }
 }
