@@ -19,7 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { DBFFile } from 'dbffile';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { freePort, freshDatabase, machine, startServer, stopServer, tempDir } from './lib.js';
+import { freePort, freshDatabase, machine, nodeFlagsOf, startServer, stopServer, tempDir } from './lib.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PLACES = Number(process.env.KLADR_PLACES ?? 220_000);
@@ -29,11 +29,7 @@ const REQUESTS = Number(process.env.REQUESTS ?? 500);
 const DB = 'platform_bench_kladr';
 const CLI = path.resolve('dist/src/modules/address/kladr-import.cli.js');
 /** The node flags `npm run kladr:import` runs the CLI with (its heap cap), so the bench measures the same thing. */
-const NODE_FLAGS = /node ((?:--\S+ )*)dist\//
-  .exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts['kladr:import'])[1]
-  .trim()
-  .split(/\s+/)
-  .filter(Boolean);
+const NODE_FLAGS = nodeFlagsOf('kladr:import');
 const CLIENT = { id: 'bench', secret: 'bench-client-secret-0123456789' };
 
 // ---- a synthetic release ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Helpers shared by the benchmarks: run the built server as a child process and wait until it listens.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,6 +9,19 @@ import path from 'node:path';
 import pg from 'pg';
 
 export const MAIN = path.resolve('dist/src/main.js');
+
+/**
+ * The node flags an npm script of package.json runs its program with (`node --flag ... dist/...`), so a bench
+ * measures what the script runs: `start`'s heap settings for the server, `kladr:import`'s heap cap for the CLI.
+ */
+export function nodeFlagsOf(script) {
+  const line = JSON.parse(readFileSync('package.json', 'utf8')).scripts[script];
+  return /node ((?:--\S+ )*)dist\//.exec(line)[1].trim().split(/\s+/).filter(Boolean);
+}
+
+/** The server's node flags: `npm start`'s, or SERVER_NODE_FLAGS (space-separated) to measure others. */
+export const SERVER_NODE_FLAGS =
+  process.env.SERVER_NODE_FLAGS === undefined ? nodeFlagsOf('start') : process.env.SERVER_NODE_FLAGS.split(/\s+/).filter(Boolean);
 
 export async function freePort() {
   const srv = net.createServer();
@@ -40,12 +54,12 @@ export async function tempDir(prefix) {
 }
 
 /**
- * Starts `node dist/src/main.js` (or another build's `main`); resolves with the child and the ms from spawn until
+ * Starts `node dist/src/main.js` (or another build's `main`) with SERVER_NODE_FLAGS; resolves with the child and the ms from spawn until
  * /health answers.
  */
 export async function startServer(env, main = MAIN) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, main], {
     env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
