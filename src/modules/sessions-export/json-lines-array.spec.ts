@@ -37,3 +37,13 @@ describe('JsonLinesToArray', () => {
     expect(await run([...LINES].map((b) => Buffer.from([b])))).toBe(expected);
   });
 });
+
+describe('JsonLinesToArray passed', () => {
+  it('hears the length of every chunk it takes', async () => {
+    const lengths: number[] = [];
+    const out = new JsonLinesToArray((n) => lengths.push(n));
+    const chunks = [Buffer.from('{"x":1}\n{"y"'), Buffer.alloc(0), Buffer.from(':2}\n')];
+    await Promise.all([pipeline(Readable.from(chunks), out), buffer(out)]);
+    expect(lengths).toEqual([12, 4]);
+  });
+});

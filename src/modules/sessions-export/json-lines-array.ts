@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import type { ByteMeter } from '../../common/memory/young-garbage.js';
 
 const LF = 0x0a;
 const COMMA = Buffer.from(',');
@@ -15,14 +16,20 @@ const EMPTY = Buffer.from('[]');
  *
  * The chunks are changed in place and passed on (a view without the held newline): no copy and no new buffer per
  * chunk, so the garbage an export leaves for the GC is the socket's reads only. The transform owns its input:
- * pipe into it only buffers nobody else reads (the COPY stream's are its own).
+ * pipe into it only buffers nobody else reads (the COPY stream's are its own). `passed` hears each chunk's length
+ * (the export frees the socket's reads with it: common/memory).
  */
 export class JsonLinesToArray extends Transform {
   private started = false;
   private held = false;
 
+  constructor(private readonly passed: ByteMeter = () => {}) {
+    super();
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     if (chunk.length === 0) return done();
+    this.passed(chunk.length);
     const hold = chunk[chunk.length - 1] === LF;
     const body = hold ? chunk.subarray(0, chunk.length - 1) : chunk;
     for (let i = body.indexOf(LF); i !== -1; i = body.indexOf(LF, i + 1)) body[i] = COMMA[0];

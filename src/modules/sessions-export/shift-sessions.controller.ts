@@ -4,6 +4,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/
 import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiContract } from '../../common/errors/api-contract.js';
+import { youngCollector } from '../../common/memory/young-garbage.js';
 import { ApiAuthenticated } from '../../common/openapi/swagger.js';
 import { Auth, type AuthContext } from '../../common/security/auth-context.js';
 import { CompanySessionsQueryDto, ShiftItemDto, ShiftMarkDto, ShiftScanDto, ShiftScanResultDto } from './shift-sessions.dto.js';
@@ -56,6 +57,9 @@ const CSV_COLUMNS: (keyof ShiftItem)[] = [
   'begTime',
   'endTime',
 ];
+/** A JSON export frees the socket reads it passed on every 2 MB (common/memory: 20-30 MB less peak RSS). */
+const EXPORT_SCAVENGE_BYTES = 2 * 2 ** 20;
+
 const csvCell = (v: string | null) => (v === null ? '' : /[",\r\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
@@ -106,7 +110,7 @@ export class CompanySessionsController {
     // array, byte by byte. CSV: rows from a cursor, written here (see docs/shifts.md for why not COPY's CSV).
     const [source, format] = csv
       ? [await this.repo.exportStream(q), csvRows()]
-      : [await this.repo.exportJsonLines(q), new JsonLinesToArray()];
+      : [await this.repo.exportJsonLines(q), new JsonLinesToArray(youngCollector(EXPORT_SCAVENGE_BYTES))];
     res.status(200);
     res.setHeader('Cache-Control', 'no-store');
     if (csv) {
