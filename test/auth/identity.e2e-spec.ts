@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionsRepository } from '../../src/modules/auth/sessions.repository.js';
 import { SigningKeysService } from '../../src/modules/auth/tokens/signing-keys.service.js';
 import { TokenService } from '../../src/modules/auth/tokens/token.service.js';
 import { ADMIN, IDENTITY_ENV, signedHeaders, signedPost, signIn, type Signed } from '../support/identity.js';
@@ -118,6 +119,33 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     const { Session, Nonce, Signature } = signedHeaders(s, '/whoami');
     const multipart = await t.http.post('/api/v1/whoami').set({ Session, Nonce, Signature }).field('a', '1');
     expect(multipart.status).toBe(401);
+  });
+
+  it('signed requests sent at once: each fresh nonce passes once, however they are batched; a nonce sent twice at once passes once', async () => {
+    const s = await signIn(t, { username: 'ivan', password: 'ivan-password' });
+    const fresh = await Promise.all(Array.from({ length: 20 }, () => signedPost(t, s, '/whoami')));
+    expect(fresh.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const nonce = String(Date.now() * 1000 + 500_000);
+    const same = await Promise.all(Array.from({ length: 12 }, () => signedPost(t, s, '/whoami', null, nonce)));
+    expect(same.filter((r) => r.status === 200)).toHaveLength(1);
+    const refused = same.filter((r) => r.status !== 200);
+    expect(refused.map((r) => r.status)).toEqual(Array(11).fill(401));
+    for (const r of refused) expect(r.body.error.message).toMatch(/Nonce уже использовано/);
+  });
+
+  it('nonces checked in the same turn of the event loop share one INSERT: a repeat in the batch or after it is refused', async () => {
+    const s = await signIn(t, { username: 'ivan', password: 'ivan-password' });
+    const [{ id }] = await t.app.get(DataSource).query<{ id: string }[]>(`SELECT id::text FROM session WHERE code = $1`, [s.session]);
+    const repo = t.app.get(SessionsRepository);
+    const [a, b] = [String(Date.now() * 1000 + 1), String(Date.now() * 1000 + 2)];
+    // `0…` is the same bigint nonce as without its leading zero.
+    expect(await Promise.all([repo.useNonce(id, a), repo.useNonce(id, a), repo.useNonce(id, b), repo.useNonce(id, `0${b}`)])).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect(await Promise.all([repo.useNonce(id, a), repo.useNonce(id, String(Date.now() * 1000 + 3))])).toEqual([false, true]);
   });
 
   it('query parameters of a signed request must be covered by its signature', async () => {
