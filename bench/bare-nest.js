@@ -20,4 +20,4 @@ Module({ controllers: [PingController] })(AppModule);
 const app = await NestFactory.create(AppModule, { logger: false });
 await app.listen(Number(process.env.PORT ?? 3998), '127.0.0.1');
 process.send?.('ready');
-process.once('SIGTERM', () => app.close().then(() => process.exit(0)));
+process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
