@@ -146,6 +146,21 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
       false,
     ]);
     expect(await Promise.all([repo.useNonce(id, a), repo.useNonce(id, String(Date.now() * 1000 + 3))])).toEqual([false, true]);
+    // A zero-padded nonce alone is the number it spells: fresh once, then seen.
+    const c = String(Date.now() * 1000 + 4);
+    expect(await repo.useNonce(id, `00${c}`)).toBe(true);
+    expect(await repo.useNonce(id, c)).toBe(false);
+  });
+
+  it('a batch the database refuses fails every request in it, records none of them, and the next batch works', async () => {
+    const s = await signIn(t, { username: 'ivan', password: 'ivan-password' });
+    const [{ id }] = await t.app.get(DataSource).query<{ id: string }[]>(`SELECT id::text FROM session WHERE code = $1`, [s.session]);
+    const repo = t.app.get(SessionsRepository);
+    const nonce = String(Date.now() * 1000 + 7);
+    // A session id that is no bigint makes PostgreSQL refuse the whole statement (22P02).
+    const settled = await Promise.allSettled([repo.useNonce('not-a-session', nonce), repo.useNonce(id, nonce)]);
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await repo.useNonce(id, nonce)).toBe(true);
   });
 
   it('query parameters of a signed request must be covered by its signature', async () => {

@@ -86,7 +86,8 @@ const USE_NONCES_SQL = prepared(`
 interface PendingNonce {
   sessionId: string;
   nonce: string;
-  settle: (used: boolean | Error) => void;
+  resolve: (used: boolean) => void;
+  reject: (err: unknown) => void;
 }
 
 const OPEN_SESSION_SQL = prepared(`
@@ -294,7 +295,7 @@ export class SessionsRepository {
     if (this.pendingNonces.has(key)) return Promise.resolve(false);
     return new Promise((resolve, reject) => {
       if (this.pendingNonces.size === 0) setImmediate(() => void this.flushNonces());
-      this.pendingNonces.set(key, { sessionId, nonce, settle: (used) => (used instanceof Error ? reject(used) : resolve(used)) });
+      this.pendingNonces.set(key, { sessionId, nonce, resolve, reject });
     });
   }
 
@@ -308,9 +309,9 @@ export class SessionsRepository {
         pending.map((p) => p.nonce),
       ]);
       const fresh = new Set(rows.map((r) => `${r.sessionId}:${r.nonce}`));
-      for (const [key, p] of batch) p.settle(fresh.has(key));
+      for (const [key, p] of batch) p.resolve(fresh.has(key));
     } catch (err) {
-      for (const p of pending) p.settle(err as Error);
+      for (const p of pending) p.reject(err);
     }
   }
 
