@@ -75,18 +75,18 @@ const { child } = await startServer(
   },
   process.env.DIST ? path.resolve(process.env.DIST, 'src/main.js') : MAIN, // DIST: another build, measured the same way
 );
-const barePort = await freePort();
-const bare = spawn(process.execPath, [path.resolve('bench/bare-express.js')], {
-  env: { PATH: process.env.PATH, PORT: String(barePort) },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-await once(bare, 'message');
-const nestPort = await freePort();
-const bareNest = spawn(process.execPath, [path.resolve('bench/bare-nest.js')], {
-  env: { PATH: process.env.PATH, PORT: String(nestPort) },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-await once(bareNest, 'message');
+/** A baseline server (bench/<script>) in its own process on a free port; resolves once it says it is ready. */
+async function startBaseline(script) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.resolve('bench', script)], {
+    env: { PATH: process.env.PATH, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await once(child, 'message');
+  return { port, child };
+}
+const { port: barePort, child: bare } = await startBaseline('bare-express.js');
+const { port: nestPort, child: bareNest } = await startBaseline('bare-nest.js');
 
 const base = `http://127.0.0.1:${port}`;
 const db = new pg.Client({ connectionString: url.href });

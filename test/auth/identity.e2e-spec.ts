@@ -133,10 +133,15 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
     for (const r of refused) expect(r.body.error.message).toMatch(/Nonce уже использовано/);
   });
 
-  it('nonces checked in the same turn of the event loop share one INSERT: a repeat in the batch or after it is refused', async () => {
+  /** A fresh session's id, and the repository whose nonce batch the next two tests read. */
+  async function nonceRepository() {
     const s = await signIn(t, { username: 'ivan', password: 'ivan-password' });
     const [{ id }] = await t.app.get(DataSource).query<{ id: string }[]>(`SELECT id::text FROM session WHERE code = $1`, [s.session]);
-    const repo = t.app.get(SessionsRepository);
+    return { id, repo: t.app.get(SessionsRepository) };
+  }
+
+  it('nonces checked in the same turn of the event loop share one INSERT: a repeat in the batch or after it is refused', async () => {
+    const { id, repo } = await nonceRepository();
     const [a, b] = [String(Date.now() * 1000 + 1), String(Date.now() * 1000 + 2)];
     // `0…` is the same bigint nonce as without its leading zero.
     expect(await Promise.all([repo.useNonce(id, a), repo.useNonce(id, a), repo.useNonce(id, b), repo.useNonce(id, `0${b}`)])).toEqual([
@@ -153,9 +158,7 @@ describe('identity: sign up / in / out, signatures, tokens, legacy logins', () =
   });
 
   it('a batch the database refuses fails every request in it, records none of them, and the next batch works', async () => {
-    const s = await signIn(t, { username: 'ivan', password: 'ivan-password' });
-    const [{ id }] = await t.app.get(DataSource).query<{ id: string }[]>(`SELECT id::text FROM session WHERE code = $1`, [s.session]);
-    const repo = t.app.get(SessionsRepository);
+    const { id, repo } = await nonceRepository();
     const nonce = String(Date.now() * 1000 + 7);
     // A session id that is no bigint makes PostgreSQL refuse the whole statement (22P02).
     const settled = await Promise.allSettled([repo.useNonce('not-a-session', nonce), repo.useNonce(id, nonce)]);
